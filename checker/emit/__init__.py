@@ -1,0 +1,1 @@
+"""Emitters: render a `RunResult` for people (text, HTML) and machines."""

@@ -1,0 +1,117 @@
+"""Stage 1: files on disk -> `Document`s (text decoded, language known).
+
+Bad input raises `InputError` naming the file and the fix; the CLI turns that
+into exit code 2.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from .errors import InputError
+from .langdetect import detect_language, language_from_name
+from .records import Document
+
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+# Larger files are refused rather than read whole into memory.
+MAX_BYTES = 20 * 1024 * 1024
+MIN_DETECT_CONFIDENCE = 0.5
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    path: str
+    message: str
+
+
+def collect_paths(inputs: Iterable[str]) -> list[Path]:
+    """Files named directly, plus the text files inside named folders (sorted, no hidden ones)."""
+    paths: list[Path] = []
+    for raw in inputs:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(
+                f
+                for f in p.rglob("*")
+                if f.is_file()
+                and f.suffix.lower() in TEXT_SUFFIXES
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
+            if not found:
+                raise InputError(raw, "folder holds no .txt or .md files", "point checker at the folder with the versions")
+            paths.extend(found)
+        elif p.is_file():
+            paths.append(p)
+        else:
+            raise InputError(raw, "no such file or folder")
+    unique: dict[Path, None] = {}
+    for p in paths:
+        unique.setdefault(p, None)
+    return list(unique)
+
+
+def decode_text(data: bytes, path: str) -> str:
+    """UTF-8 (with or without BOM) or BOM-marked UTF-16; anything else is refused clearly."""
+    if not data.strip():
+        raise InputError(path, "file is empty", "remove it or add the text")
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(path, f"broken UTF-16 at byte {exc.start}", "re-save the file as UTF-8") from exc
+    if b"\x00" in data[:8192]:
+        raise InputError(path, "looks like a binary file, not text", "pass only text or Markdown files")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            path,
+            f"not valid UTF-8 (byte {exc.start})",
+            "convert it, e.g. `iconv -f latin1 -t utf-8 FILE > FILE.utf8`",
+        ) from exc
+    # One newline convention, so offsets mean the same on every platform.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_document(path: Path, languages: tuple[str, ...], forced_lang: str | None = None) -> Document:
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(name, f"file is {size // (1024 * 1024)} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit", "split it into smaller documents")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(name, f"cannot be read ({exc.strerror})") from exc
+    text = decode_text(data, name)
+    sha = hashlib.sha256(data).hexdigest()
+    if forced_lang:
+        return Document(name, forced_lang, text, sha, lang_source="given")
+    lang = language_from_name(path, languages)
+    if lang:
+        return Document(name, lang, text, sha, lang_source="filename")
+    detected, confidence = detect_language(text, languages)
+    if detected is None or confidence < MIN_DETECT_CONFIDENCE:
+        raise InputError(
+            name,
+            "language could not be recognised among " + ", ".join(languages),
+            "name the file after its language (de.txt) or add the language to `languages` in checker.toml",
+        )
+    return Document(name, detected, text, sha, lang_source="detected")
+
+
+def load_documents(
+    paths: Iterable[Path], languages: tuple[str, ...]
+) -> tuple[list[Document], list[LoadProblem]]:
+    """Loads every file it can; problems are collected so one bad file does not hide the others."""
+    documents: list[Document] = []
+    problems: list[LoadProblem] = []
+    for path in paths:
+        try:
+            documents.append(load_document(path, languages))
+        except InputError as exc:
+            problems.append(LoadProblem(exc.path, str(exc)))
+    return documents, problems

@@ -1,0 +1,84 @@
+"""Stage 3: a document -> `Segment`s (sentences, headings, boilerplate lines)
+with character offsets into the original text."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from sentencex import segment as sentencex_segment
+
+from .clean import classify_line, repeated_lines
+from .records import Document, Segment
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+")
+
+
+def _lines_with_offsets(text: str) -> Iterator[tuple[int, int, str]]:
+    """(line number, offset of the line start, line text) for every line."""
+    offset = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        yield number, offset, line
+        offset += len(line) + 1
+
+
+def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, trimmed of surrounding spaces."""
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for piece in sentencex_segment(lang, text):
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        start = text.find(stripped, cursor)
+        if start < 0:  # the segmenter altered the text; fall back to the raw cursor
+            start = cursor
+        end = start + len(stripped)
+        spans.append((start, end))
+        cursor = end
+    return spans
+
+
+def segment_document(doc: Document) -> list[Segment]:
+    is_markdown = doc.path.lower().endswith((".md", ".markdown"))
+    lines = list(_lines_with_offsets(doc.text))
+    repeated = repeated_lines([line for _, _, line in lines])
+    segments: list[Segment] = []
+    in_code = False
+    in_front_matter = False
+
+    def add(start: int, end: int, kind: str, line_no: int) -> None:
+        segments.append(
+            Segment(doc.path, doc.lang, len(segments), start, end, doc.text[start:end], kind, line_no)
+        )
+
+    for line_no, line_start, line in lines:
+        stripped = line.strip()
+        if is_markdown and line_no == 1 and stripped == "---":
+            in_front_matter = True
+            continue
+        if in_front_matter:
+            if stripped in ("---", "..."):
+                in_front_matter = False
+            continue
+        if is_markdown and _FENCE.match(line):
+            in_code = not in_code
+            continue
+        if not stripped or in_code:
+            continue
+        lead = len(line) - len(line.lstrip())
+        start = line_start + lead
+        end = start + len(stripped)
+        if is_markdown:
+            heading = _MD_HEADING.match(stripped)
+            if heading:
+                add(start + heading.end(), end, "heading", line_no)
+                continue
+        kind = classify_line(stripped, stripped in repeated)
+        if kind != "body":
+            add(start, end, kind, line_no)
+            continue
+        for s, e in split_sentences(stripped, doc.lang):
+            add(start + s, start + e, "body", line_no)
+    return segments
