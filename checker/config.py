@@ -35,6 +35,7 @@ class WordsConfig:
     linked: float
     unlinked: float
     min_word_chars: int
+    omitted_words: int
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,20 @@ class OmissionConfig:
 
 
 @dataclass(frozen=True)
+class SentenceConfig:
+    low: float
+    margin: float
+
+
+@dataclass(frozen=True)
 class CompareConfig:
     chrf_skip_nli: float
+    pair_threshold: float
     nli_entail_min: float
     nli_contradict_max: float
     words: WordsConfig
     omission: OmissionConfig
+    sentence: SentenceConfig
 
 
 @dataclass(frozen=True)
@@ -114,10 +123,12 @@ def _build(data: Mapping[str, Any], source: str) -> Config:
         align=AlignConfig(**data["align"]),
         compare=CompareConfig(
             chrf_skip_nli=c["chrf_skip_nli"],
+            pair_threshold=c["pair_threshold"],
             nli_entail_min=c["nli_entail_min"],
             nli_contradict_max=c["nli_contradict_max"],
             words=WordsConfig(**c["words"]),
             omission=OmissionConfig(**c["omission"]),
+            sentence=SentenceConfig(**c["sentence"]),
         ),
         severity=SeverityConfig(major_kinds=tuple(data["severity"]["major_kinds"])),
         source=source,

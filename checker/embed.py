@@ -21,6 +21,14 @@ class EmbeddedDocument:
     vectors: np.ndarray
     centred: np.ndarray
 
+    def row_of(self, segment: Segment) -> int:
+        """Row of a content segment in `vectors` / `centred`."""
+        rows = self.__dict__.get("_rows")
+        if rows is None:
+            rows = {s.index: i for i, s in enumerate(self.segments)}
+            object.__setattr__(self, "_rows", rows)
+        return rows[segment.index]
+
 
 def embed_document(document: Document, segments: list[Segment], embedder: Embedder) -> EmbeddedDocument:
     content = tuple(s for s in segments if s.kind != "boilerplate")

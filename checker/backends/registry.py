@@ -1,0 +1,78 @@
+"""Backends by name: which class serves a configured `pivot`, `nli` or `embedder`.
+
+The model ids, sources and licences behind these names are listed as data in
+the top-level models/registry.toml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import Config
+from ..errors import CheckerError
+from ..protocols import Embedder, NliScorer, Translator, WordEmbedder
+
+# Names a user can download elsewhere and pass as a local directory.
+DEFAULT_PIVOT_MODELS = {
+    "marian": "Helsinki-NLP/opus-mt-{src}-en",
+    "nllb": "facebook/nllb-200-distilled-600M",
+    "m2m100": "facebook/m2m100_418M",
+}
+DEFAULT_NLI_MODEL = "MoritzLaurer/DeBERTa-v3-base-mnli-fever-anli"
+
+PIVOTS = ("none", "marian", "nllb", "m2m100", "llama-cpp")
+NLIS = ("none", "transformers")
+EMBEDDERS = ("e5",)
+
+
+@dataclass(frozen=True, eq=False)
+class Backends:
+    embedder: Embedder
+    words: WordEmbedder | None
+    translator: Translator | None
+    nli: NliScorer | None
+
+
+def build_embedder(name: str):
+    if name != "e5":
+        raise CheckerError(f"unknown embedder {name!r} (known: {', '.join(EMBEDDERS)})")
+    from .e5 import E5Encoder
+
+    return E5Encoder()
+
+
+def build_translator(name: str, model: str) -> Translator | None:
+    if name == "none":
+        return None
+    if name == "llama-cpp":
+        from .llama_pivot import LlamaCppTranslator, assemble_qwen_gguf
+
+        return LlamaCppTranslator(model or str(assemble_qwen_gguf()))
+    if name in DEFAULT_PIVOT_MODELS or Path(name).is_dir():
+        from .hf_seq2seq import Seq2SeqTranslator
+
+        return Seq2SeqTranslator(model or DEFAULT_PIVOT_MODELS.get(name, name))
+    raise CheckerError(
+        f"unknown pivot {name!r} (known: {', '.join(PIVOTS)}, or a local model directory)"
+    )
+
+
+def build_nli(name: str, model: str) -> NliScorer | None:
+    if name == "none":
+        return None
+    if name == "transformers" or Path(name).is_dir():
+        from .hf_nli import TransformersNli
+
+        return TransformersNli(model or (name if Path(name).is_dir() else DEFAULT_NLI_MODEL))
+    raise CheckerError(f"unknown NLI backend {name!r} (known: {', '.join(NLIS)}, or a local model directory)")
+
+
+def build_backends(config: Config) -> Backends:
+    embedder = build_embedder(config.embedder)
+    return Backends(
+        embedder=embedder,
+        words=embedder,
+        translator=build_translator(config.pivot, config.pivot_model),
+        nli=build_nli(config.nli, config.nli_model),
+    )

@@ -1,0 +1,131 @@
+"""Stage 6: compare one bead with every signal and keep the divergences worth reporting.
+
+Signals, each independent of the others:
+  gaps        a version has no sentence here (omission / addition)
+  facts       numbers, dates, relative time, names, negation on the originals
+  words       word alignment on the originals (terms, left-out clauses)
+  similarity  one sentence far from the others that agree
+  nli         entailment between English pivots (when an NLI model is configured)
+chrF between the pivots is computed for every bead as evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from ..centring import normalised
+from ..config import Config
+from ..embed import EmbeddedDocument
+from ..facts.compare import compare_bead_facts
+from ..protocols import NliScorer
+from ..records import Bead, Document, Segment
+from .divergence import Divergence
+from .gaps import compare_gaps
+from .nli import compare_nli
+from .similarity import compare_sentences
+from .surface import pairwise_chrf
+from .wordlinks import DocumentWords, compare_words
+
+
+@dataclass(frozen=True, eq=False)
+class SetContext:
+    """Everything about one version set that the bead comparison reads."""
+
+    documents: Mapping[str, Document]
+    embedded: Mapping[str, EmbeddedDocument]
+    words: Mapping[str, DocumentWords] | None
+    pivots: Mapping[tuple[str, int], str]
+    langs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BeadComparison:
+    divergences: tuple[Divergence, ...]
+    chrf: float | None
+    pair_chrf: Mapping[tuple[str, str], float]
+
+
+def _spans_overlap(a: Divergence, b: Divergence) -> bool:
+    for lang, spans in a.spans.items():
+        for s, e in spans:
+            if any(s < e2 and s2 < e for s2, e2 in b.spans.get(lang, ())):
+                return True
+    return False
+
+
+def _merge(found: Sequence[Divergence], chrf: float | None) -> list[Divergence]:
+    """One report per thing: rule findings win over word-alignment ones on the same words,
+    and a whole-sentence disagreement absorbs term findings of the same version."""
+    facts = [d for d in found if d.signal == "facts"]
+    sentence = {d.divergent for d in found if d.signal in ("similarity", "nli")}
+    kept = []
+    for d in found:
+        if d.signal == "words" and (any(_spans_overlap(d, f) for f in facts) or d.divergent in sentence):
+            continue
+        kept.append(d)
+    # several signals blaming the same versions: name them all in each finding's evidence
+    by_blame: dict[tuple[str, ...], list[str]] = {}
+    for d in kept:
+        by_blame.setdefault(d.divergent, []).append(d.signal)
+    extra = {} if chrf is None else {"chrf": round(chrf, 1)}
+    return [
+        replace(d, evidence={**d.evidence, "signals": sorted(set(by_blame[d.divergent])), **extra}) for d in kept
+    ]
+
+
+class BeadComparator:
+    def __init__(self, config: Config, nli: NliScorer | None = None) -> None:
+        self.config = config
+        self.nli = nli
+
+    def compare(self, bead: Bead, ctx: SetContext) -> BeadComparison:
+        present = [l for l in ctx.langs if bead.members.get(l)]
+        pivots = {l: " ".join(ctx.pivots.get((l, s.index), "") for s in bead.members[l]).strip() for l in present}
+        pair_chrf = pairwise_chrf({l: p for l, p in pivots.items() if p})
+        chrf = sum(pair_chrf.values()) / len(pair_chrf) if pair_chrf else None
+        cfg = self.config.compare
+
+        if len(present) < len(ctx.langs):
+            found = compare_gaps(bead, ctx.langs, cfg.omission, cfg.words.min_word_chars)
+            return BeadComparison(tuple(_merge(found, chrf)), chrf, pair_chrf)
+
+        found: list[Divergence] = []
+        originals = {}
+        offsets = {}
+        for l in present:
+            segs = bead.members[l]
+            originals[l] = ctx.documents[l].text[segs[0].start : segs[-1].end]
+            offsets[l] = segs[0].start
+        for fd in compare_bead_facts(originals):
+            found.append(
+                Divergence(
+                    kind=fd.kind if fd.kind != "relative_time" else "date",
+                    severity=fd.severity,
+                    score=0.95,
+                    message=fd.message,
+                    divergent=tuple(fd.divergent),
+                    reference=tuple(fd.reference),
+                    spans={
+                        l: tuple((f.start + offsets[l], f.end + offsets[l]) for f in facts)
+                        for l, facts in fd.spans.items()
+                    },
+                    evidence={"signal": "rule", "rule": fd.rule},
+                    signal="facts",
+                )
+            )
+        if ctx.words is not None:
+            words = {l: ctx.words[l].words(bead.members[l]) for l in present}
+            found.extend(compare_words(words, cfg.words))
+        vectors = {l: _bead_vector(ctx.embedded[l], bead.members[l]) for l in present}
+        found.extend(compare_sentences(vectors, cfg.sentence))
+        if self.nli is not None and all(pivots.values()):
+            found.extend(compare_nli(pivots, self.nli, cfg, pair_chrf))
+        return BeadComparison(tuple(_merge(found, chrf)), chrf, pair_chrf)
+
+
+def _bead_vector(doc: EmbeddedDocument, segments: Sequence[Segment]) -> np.ndarray:
+    rows = [doc.row_of(s) for s in segments]
+    return normalised(doc.centred[rows].sum(axis=0))

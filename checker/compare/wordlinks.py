@@ -1,0 +1,251 @@
+"""Word alignment between the ORIGINAL texts of a bead's versions.
+
+Contextual word vectors (centred by the document's mean word vector, so that
+what all words of a text share does not count) link words that mean the same
+across languages: Unteilbarkeit, indivisibilité and indivisibility link, while
+Indonesian keutuhan ("wholeness") has no counterpart. This signal does not
+depend on a machine translation, so a weak pivot cannot create findings here.
+
+Votes across versions decide who differs: a version is blamed when the other
+versions share words with each other that it lacks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from ..config import WordsConfig
+from ..protocols import WordEmbedder, WordVector
+from ..records import Segment
+from .divergence import Divergence
+
+
+@dataclass(frozen=True, eq=False)
+class LocatedWord:
+    """A content word with offsets into its file and its centred, normalised vector."""
+
+    start: int
+    end: int
+    text: str
+    vector: np.ndarray
+
+
+@lru_cache(maxsize=16)
+def stopwords(lang: str) -> frozenset[str]:
+    import stopwordsiso
+
+    return frozenset(w.lower() for w in stopwordsiso.stopwords(lang))
+
+
+def is_content_word(text: str, lang: str, min_chars: int) -> bool:
+    if len(text) < min_chars or not any(ch.isalpha() for ch in text):
+        return False
+    return text.lower() not in stopwords(lang)
+
+
+class DocumentWords:
+    """Word vectors of every content segment of one document, centred by the document's mean."""
+
+    def __init__(self, segments: Sequence[Segment], lang: str, embedder: WordEmbedder, config: WordsConfig) -> None:
+        texts = [s.text for s in segments]
+        batch = getattr(embedder, "word_vectors_batch", None)  # one encoder pass is much cheaper
+        per_segment: list[list[WordVector]] = batch(texts) if batch else [embedder.word_vectors(t) for t in texts]
+        all_vectors = [w.vector for words in per_segment for w in words]
+        mean = np.mean(all_vectors, axis=0) if all_vectors else None
+        self._by_segment: dict[int, list[LocatedWord]] = {}
+        for seg, words in zip(segments, per_segment):
+            located = []
+            for w in words:
+                if not is_content_word(w.text, lang, config.min_word_chars):
+                    continue
+                v = w.vector - mean if mean is not None else w.vector
+                v = v / max(float(np.linalg.norm(v)), 1e-9)
+                located.append(LocatedWord(seg.start + w.start, seg.start + w.end, w.text, v))
+            self._by_segment[seg.index] = located
+
+    def words(self, segments: Sequence[Segment]) -> list[LocatedWord]:
+        return [w for s in segments for w in self._by_segment.get(s.index, [])]
+
+
+@dataclass(frozen=True)
+class _Links:
+    """best[l][m][i]: best cosine of word i of version l to any word of version m;
+    mutual[l][m][i]: index of the word of m that word i links to (each the other's best
+    partner, at or above the floor), or -1."""
+
+    best: Mapping[str, Mapping[str, np.ndarray]]
+    mutual: Mapping[str, Mapping[str, np.ndarray]]
+    sims: Mapping[tuple[str, str], np.ndarray]
+
+
+def _links(words: Mapping[str, list[LocatedWord]], floor: float = 0.0) -> _Links:
+    best: dict[str, dict[str, np.ndarray]] = {l: {} for l in words}
+    mutual: dict[str, dict[str, np.ndarray]] = {l: {} for l in words}
+    sims_by_pair: dict[tuple[str, str], np.ndarray] = {}
+    for l, wl in words.items():
+        for m, wm in words.items():
+            if l == m:
+                continue
+            if not wl or not wm:
+                best[l][m] = np.full(len(wl), -1.0)
+                mutual[l][m] = np.full(len(wl), -1)
+                continue
+            sims = np.stack([w.vector for w in wl]) @ np.stack([w.vector for w in wm]).T
+            sims_by_pair[(l, m)] = sims
+            best[l][m] = sims.max(axis=1)
+            forward = sims.argmax(axis=1)
+            backward = sims.argmax(axis=0)
+            mutual[l][m] = np.array(
+                [j if backward[j] == i and sims[i, j] >= floor else -1 for i, j in enumerate(forward)], dtype=int
+            )
+    return _Links(best, mutual, sims_by_pair)
+
+
+@dataclass(frozen=True)
+class _TermGroup:
+    """Words, one per reference version, that link each other and have no counterpart in x."""
+
+    members: Mapping[str, int]
+    strength: float  # mean cosine among the members
+
+
+def _term_groups(words, links: _Links, x: str, refs: list[str], config: WordsConfig) -> list[_TermGroup]:
+    first, rest = refs[0], refs[1:]
+    groups = []
+    for i in range(len(words[first])):
+        members = {first: i}
+        for r in rest:
+            j = int(links.mutual[first][r][i])
+            if j < 0:
+                break
+            members[r] = j
+        if len(members) != len(refs):
+            continue
+        # every pair of references links (a clique), and none links to x
+        pairs = [(a, b) for ai, a in enumerate(refs) for b in refs[ai + 1 :]]
+        if any(links.mutual[a][b][members[a]] != members[b] for a, b in pairs):
+            continue
+        if any(links.mutual[r][x][members[r]] >= 0 or links.best[r][x][members[r]] >= config.linked for r in refs):
+            continue
+        strength = float(np.mean([links.sims[(a, b)][members[a], members[b]] for a, b in pairs]))
+        if strength < config.linked:
+            continue
+        groups.append(_TermGroup(members, strength))
+    return groups
+
+
+def compare_words(words: Mapping[str, list[LocatedWord]], config: WordsConfig) -> list[Divergence]:
+    """Term and partial-omission divergences of one bead, by vote of the other versions."""
+    langs = [l for l, w in words.items() if w]
+    if len(langs) < 3:
+        return compare_word_pair(words, config) if len(langs) == 2 else []
+    links = _links({l: words[l] for l in langs}, floor=config.unlinked)
+    found: list[Divergence] = []
+    for x in langs:
+        refs = [r for r in langs if r != x]
+        groups = _term_groups(words, links, x, refs, config)
+        if not groups:
+            continue
+        orphans = [
+            i
+            for i in range(len(words[x]))
+            if all(links.mutual[x][r][i] < 0 and links.best[x][r][i] < config.linked for r in refs)
+        ]
+        if orphans:
+            for group in groups:
+                # the orphan of x closest to the group is what x says instead
+                closeness = [
+                    float(np.mean([links.sims[(x, r)][o, group.members[r]] for r in refs])) for o in orphans
+                ]
+                k = int(np.argmax(closeness))
+                found.append(_term_divergence(words, x, refs, group, orphans[k], closeness[k]))
+        elif len(groups) >= config.omitted_words:
+            found.append(_clause_omission(words, x, refs, groups))
+    return found
+
+
+def _term_divergence(words, x, refs, group: _TermGroup, orphan: int, closeness: float) -> Divergence:
+    score = float(np.clip(group.strength - closeness, 0.0, 1.0))
+    ref_terms = {r: words[r][group.members[r]].text for r in refs}
+    said = words[x][orphan].text
+    quoted = ", ".join(f"{r} “{t}”" for r, t in ref_terms.items())
+    spans = {r: ((words[r][group.members[r]].start, words[r][group.members[r]].end),) for r in refs}
+    spans[x] = ((words[x][orphan].start, words[x][orphan].end),)
+    return Divergence(
+        kind="term",
+        severity="major" if score >= 0.2 else "minor",
+        score=score,
+        message=f"The {x} version says “{said}” where the others agree on a different term ({quoted}).",
+        divergent=(x,),
+        reference=tuple(refs),
+        spans=spans,
+        evidence={
+            "signal": "word-alignment",
+            "divergent_term": said,
+            "reference_terms": ref_terms,
+            "reference_link": round(group.strength, 3),
+            "divergent_link": round(closeness, 3),
+        },
+        signal="words",
+    )
+
+
+def _clause_omission(words, x, refs, groups: list[_TermGroup]) -> Divergence:
+    ref_terms = {r: [words[r][g.members[r]].text for g in groups] for r in refs}
+    quoted = ", ".join(f"{r} “{' '.join(t)}”" for r, t in ref_terms.items())
+    return Divergence(
+        kind="omission",
+        severity="major",
+        score=float(np.mean([g.strength for g in groups])),
+        message=f"The {x} version leaves out words the others share ({quoted}).",
+        divergent=(x,),
+        reference=tuple(refs),
+        spans={r: tuple((words[r][g.members[r]].start, words[r][g.members[r]].end) for g in groups) for r in refs},
+        evidence={"signal": "word-alignment", "reference_terms": ref_terms},
+        signal="words",
+    )
+
+
+def compare_word_pair(words: Mapping[str, list[LocatedWord]], config: WordsConfig) -> list[Divergence]:
+    """Two versions: no vote is possible, so both are blamed and the finding stays minor."""
+    a, b = [l for l, w in words.items() if w]
+    links = _links({a: words[a], b: words[b]})
+    orphan_a = [i for i in range(len(words[a])) if links.best[a][b][i] < config.unlinked]
+    orphan_b = [i for i in range(len(words[b])) if links.best[b][a][i] < config.unlinked]
+    if not orphan_a or not orphan_b:
+        return []
+    lowest = float(min(links.best[a][b].min(), links.best[b][a].min()))
+    score = float(np.clip((config.unlinked - lowest) / max(config.unlinked, 1e-9) + 0.5, 0.0, 1.0))
+    terms_a = [words[a][i].text for i in orphan_a]
+    terms_b = [words[b][i].text for i in orphan_b]
+    return [
+        Divergence(
+            kind="term",
+            severity="minor",
+            score=score,
+            message=f"Words without counterpart: {a} “{' '.join(terms_a)}”, {b} “{' '.join(terms_b)}”.",
+            divergent=(a, b),
+            reference=(),
+            spans={
+                a: tuple((words[a][i].start, words[a][i].end) for i in orphan_a),
+                b: tuple((words[b][i].start, words[b][i].end) for i in orphan_b),
+            },
+            evidence={"signal": "word-alignment", "unlinked": {a: terms_a, b: terms_b}, "lowest_link": round(lowest, 3)},
+            signal="words",
+        )
+    ]
+
+
+def pair_divergence_score(words: Mapping[str, list[LocatedWord]]) -> float:
+    """A continuous score for two versions: how badly the worst-linked content word is linked (0..1)."""
+    langs = [l for l, w in words.items() if w]
+    if len(langs) != 2:
+        return 0.0
+    a, b = langs
+    links = _links({a: words[a], b: words[b]})
+    lowest = float(min(links.best[a][b].min(), links.best[b][a].min()))
+    return float(np.clip(1.0 - lowest, 0.0, 1.0))
