@@ -34,6 +34,12 @@ class AlignConfig:
 class WordsConfig:
     linked: float
     unlinked: float
+    rendered_ratio: float
+    orphan_below: float
+    isolated_below: float
+    isolated_references_min: float
+    isolated_rendered: float
+    cognate_ratio: float
     min_word_chars: int
     omitted_words: int
 

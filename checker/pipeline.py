@@ -10,6 +10,7 @@ from .align import align_versions
 from .backends.registry import Backends
 from .cache import TranslationCache
 from .compare.bead import BeadComparator, SetContext
+from .compare.lexicon import IsolatedWords, sample_words
 from .compare.wordlinks import DocumentWords
 from .config import Config
 from .embed import EmbeddedDocument, embed_document
@@ -77,6 +78,7 @@ def run_check(
             words=words,
             pivots=pivots,
             langs=vs.langs,
+            isolated=IsolatedWords(backends.embedder, sample_words(d.text for d in vs.documents)),
         )
         rows = []
         for bead in beads:

@@ -24,6 +24,7 @@ from ..protocols import NliScorer
 from ..records import Bead, Document, Segment
 from .divergence import Divergence
 from .gaps import compare_gaps
+from .lexicon import IsolatedWords
 from .nli import compare_nli
 from .similarity import compare_sentences
 from .surface import pairwise_chrf
@@ -39,6 +40,7 @@ class SetContext:
     words: Mapping[str, DocumentWords] | None
     pivots: Mapping[tuple[str, int], str]
     langs: tuple[str, ...]
+    isolated: IsolatedWords | None = None
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,8 @@ class BeadComparator:
             )
         if ctx.words is not None:
             words = {l: ctx.words[l].words(bead.members[l]) for l in present}
-            found.extend(compare_words(words, cfg.words))
+            pools = {l: ctx.words[l].pool(bead.members[l]) for l in present}
+            found.extend(compare_words(words, cfg.words, pools, ctx.isolated))
         vectors = {l: _bead_vector(ctx.embedded[l], bead.members[l]) for l in present}
         found.extend(compare_sentences(vectors, cfg.sentence))
         if self.nli is not None and all(pivots.values()):

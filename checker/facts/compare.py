@@ -1,0 +1,238 @@
+"""Compare the facts stated by the versions of one bead and say which version differs.
+
+`compare_bead_facts({"de": ..., "fr": ..., "id": ...})` extracts numbers,
+dates, relative times, names and negations from each original text and
+reports the versions that state a fact differently. Precision comes first: a
+finding needs the other versions to agree on a fact the divergent one lacks.
+
+Who is divergent:
+
+- three or more versions: a version is divergent when every other version
+  gives a fact it lacks (the others agree), and it gives one that no other
+  version has in its place ("mismatch", major). When it only lacks the fact,
+  that is an omission (info, and only for facts that are clearly facts:
+  numbers in digits, dates with a day, known or clearly capitalised names).
+- two versions: there is no majority, so the English version (else the first
+  one given) is the reference and the other is checked against it.
+
+Negations are compared by parity: a version whose count of negation cues is
+odd where all others' are even (or the reverse) is flipped.
+
+Versions in languages other than de/fr/id/en (and empty ones) are left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Mapping, Sequence
+
+from .dates import date_has_day, extract_dates, extract_relative_times, same_date, same_relative_time
+from .entities import extract_entities, is_strong, loosely_mentioned, mentioned, same_entity
+from .negation import extract_negations
+from .numbers import extract_numbers, has_digits, same_number
+from .records import Fact, FactDivergence
+
+SUPPORTED_LANGS = ("de", "fr", "id", "en")
+
+# Stable rule codes and what each means.
+RULES: Mapping[str, str] = {
+    "number.mismatch": "A number or quantity differs from the one the other versions agree on.",
+    "number.missing": "A number in digits that the other versions give is left out.",
+    "number.added": "A number in digits appears that the other versions do not give.",
+    "date.mismatch": "A date differs from the one the other versions agree on.",
+    "date.missing": "A date with a day that the other versions give is left out.",
+    "date.added": "A date with a day appears that the other versions do not give.",
+    "relative_time.mismatch": "A relative time ('a year ago', 'years ago') differs from the other versions'.",
+    "entity.mismatch": "A name stands where the other versions agree on a different one.",
+    "entity.missing": "A name the other versions agree on is left out.",
+    "negation.flip": "The sentence is negated where the other versions are not, or the reverse.",
+}
+
+
+def rule_lang(lang: str) -> str | None:
+    """The language whose rules apply to a version tag ("de-AT" -> "de"), None if unsupported."""
+    base = lang.replace("_", "-").split("-")[0].lower()
+    return base if base in SUPPORTED_LANGS else None
+
+
+def _overlaps(f: Fact, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(f.start < e and s < f.end for s, e in spans)
+
+
+@lru_cache(maxsize=4096)
+def _extract(text: str, lang: str) -> tuple[Fact, ...]:
+    rl = rule_lang(lang)
+    if rl is None:
+        return ()
+    dates = extract_dates(text, rl)
+    times = [t for t in extract_relative_times(text, rl) if not _overlaps(t, [(d.start, d.end) for d in dates])]
+    temporal = [(f.start, f.end) for f in dates + times]
+    # Digits inside a date are the date, except its year, which is also a number ("2015" vs "Oktober 2015").
+    numbers = [
+        n for n in extract_numbers(text, rl)
+        if not _overlaps(n, temporal) or (n.text.isdigit() and len(n.text) == 4 and 1900 <= int(n.text) <= 2100)
+    ]
+    facts = numbers + dates + times + extract_entities(text, rl) + extract_negations(text, rl)
+    return tuple(sorted(facts, key=lambda f: (f.start, f.kind)))
+
+
+def extract_facts(text: str, lang: str) -> list[Fact]:
+    """All facts of one text: numbers, dates, relative times, entities and negations, by position."""
+    return list(_extract(text, lang))
+
+
+# --- comparing one kind of fact ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _KindRules:
+    noun: str
+    same: Callable[[Fact, Fact], bool]
+    # Lenient presence in another version's text beyond an equal fact ("biélorusse" for Belarus).
+    mentioned: Callable[[Fact, str], bool]
+    # May this fact stand as the changed value? (A German noun may not stand as a name.)
+    may_diverge: Callable[[Fact], bool]
+    # Is leaving this fact out worth an info finding?
+    omission_matters: Callable[[Fact], bool]
+    report_added: bool
+    # Looser presence, checked before calling a fact left out (None: same as `mentioned`).
+    loosely_mentioned: Callable[[Fact, str], bool] | None = None
+
+
+def _never(*_: object) -> bool:
+    return False
+
+
+def _always(*_: object) -> bool:
+    return True
+
+
+_KINDS: dict[str, _KindRules] = {
+    "number": _KindRules("number", same_number, _never, _always, has_digits, report_added=True),
+    "date": _KindRules("date", same_date, _never, _always, date_has_day, report_added=True),
+    # Relative times are paraphrased away too often for an omission or addition to mean anything.
+    "relative_time": _KindRules("time reference", same_relative_time, _never, _always, _never, report_added=False),
+    "entity": _KindRules("name", same_entity, mentioned, is_strong, is_strong, False, loosely_mentioned),
+}
+
+
+def _join(langs: Sequence[str]) -> str:
+    return langs[0] if len(langs) == 1 else ", ".join(langs[:-1]) + " and " + langs[-1]
+
+
+def _show(facts: Sequence[Fact]) -> str:
+    texts = list(dict.fromkeys(f.text.strip() for f in facts))
+    return " and ".join(f'"{t}"' if " " in t else t for t in texts)
+
+
+def _refs_phrase(spans: Mapping[str, tuple[Fact, ...]], refs: Sequence[str]) -> str:
+    """'fr and id have 1.300' or 'fr has 1 300, id has 1.300'."""
+    by_text: dict[str, list[str]] = {}
+    for lang in refs:
+        if spans.get(lang):
+            by_text.setdefault(_show(spans[lang]), []).append(lang)
+    parts = [f"{_join(langs)} {'has' if len(langs) == 1 else 'have'} {shown}" for shown, langs in by_text.items()]
+    return ", ".join(parts)
+
+
+def _compare_kind(
+    kind: str, facts: Mapping[str, Sequence[Fact]], texts: Mapping[str, str], candidates: Sequence[str]
+) -> list[FactDivergence]:
+    rules = _KINDS[kind]
+    langs = list(facts)
+
+    def stated(f: Fact, lang: str) -> bool:
+        return any(rules.same(f, g) for g in facts[lang] if g.kind == kind)
+
+    def present(f: Fact, lang: str) -> bool:
+        return stated(f, lang) or rules.mentioned(f, texts[lang])
+
+    out: list[FactDivergence] = []
+    for d in candidates:
+        others = [lang for lang in langs if lang != d]
+        own = [f for f in facts[d] if f.kind == kind]
+        changed = tuple(f for f in own if rules.may_diverge(f) and not any(present(f, o) for o in others))
+        # Facts every other version states and the divergent one does not even mention, with the
+        # version stating them. Agreement needs a stated fact: a passing mention ("russe") is too
+        # little to accuse the divergent version with, but enough to clear it.
+        agreed = [
+            (o, f) for o in others for f in facts[o]
+            if f.kind == kind and all(stated(f, p) for p in others if p != o) and not present(f, d)
+        ]
+        vouched = [f for _, f in agreed if rules.may_diverge(f)]
+        ref_spans = {
+            o: tuple(f for lang, f in agreed if lang == o and any(f is v or rules.same(f, v) for v in vouched))
+            for o in others
+        }
+        if vouched and changed:
+            spans = {d: changed, **ref_spans}
+            message = f"The {rules.noun} differs: {d} has {_show(changed)}, {_refs_phrase(spans, others)}."
+            out.append(FactDivergence(kind, "major", (d,), tuple(others), spans, message, f"{kind}.mismatch"))
+        elif vouched and any(rules.omission_matters(f) for f in vouched):
+            if kind == "entity" and len(langs) < 3:
+                continue  # with two versions a pronoun for a name is too common to mention
+            loose = rules.loosely_mentioned
+            lost = tuple(f for f in vouched if rules.omission_matters(f) and not (loose and loose(f, texts[d])))
+            if not lost:
+                continue
+            spans = {d: (), **{o: tuple(f for f in ref_spans[o] if any(rules.same(f, x) or f is x for x in lost))
+                               for o in others}}
+            message = f"{d} leaves out the {rules.noun} {_show(lost)} that {_join(others)} give{'s' if len(others) == 1 else ''}."
+            out.append(FactDivergence(kind, "info", (d,), tuple(others), spans, message, f"{kind}.missing"))
+        elif changed and not agreed and rules.report_added and any(rules.omission_matters(f) for f in changed):
+            added = tuple(f for f in changed if rules.omission_matters(f))
+            spans = {d: added, **{o: () for o in others}}
+            message = f"{d} adds the {rules.noun} {_show(added)}, which {_join(others)} {'does' if len(others) == 1 else 'do'} not give."
+            out.append(FactDivergence(kind, "info", (d,), tuple(others), spans, message, f"{kind}.added"))
+    return out
+
+
+# --- negation ---------------------------------------------------------------------------
+
+
+def _count_phrase(facts: Sequence[Fact]) -> str:
+    if not facts:
+        return "no negation"
+    cues = ", ".join(f'"{f.text}"' for f in facts)
+    return f"{'a negation' if len(facts) == 1 else f'{len(facts)} negations'} ({cues})"
+
+
+def _compare_negation(facts: Mapping[str, Sequence[Fact]], candidates: Sequence[str]) -> list[FactDivergence]:
+    cues = {lang: tuple(f for f in fs if f.kind == "negation") for lang, fs in facts.items()}
+    out: list[FactDivergence] = []
+    for d in candidates:
+        others = [lang for lang in cues if lang != d]
+        parities = {len(cues[o]) % 2 for o in others}
+        if len(parities) != 1 or len(cues[d]) % 2 in parities:
+            continue
+        spans = {d: cues[d], **{o: cues[o] for o in others}}
+        groups: dict[str, list[str]] = {}
+        for o in others:
+            groups.setdefault(_count_phrase(cues[o]), []).append(o)
+        refs = ", ".join(f"{_join(ls)} {'has' if len(ls) == 1 else 'have'} {p}" for p, ls in groups.items())
+        message = f"The polarity differs: {d} has {_count_phrase(cues[d])}, {refs}."
+        out.append(FactDivergence("negation", "major", (d,), tuple(others), spans, message, "negation.flip"))
+    return out
+
+
+# --- one bead -----------------------------------------------------------------------------
+
+
+def compare_bead_facts(texts: Mapping[str, str]) -> list[FactDivergence]:
+    """Divergences between the versions of one bead ({lang: text}), most important kinds first."""
+    usable = {lang: t for lang, t in texts.items() if t and t.strip() and rule_lang(lang)}
+    if len(usable) < 2:
+        return []
+    facts = {lang: extract_facts(t, lang) for lang, t in usable.items()}
+    langs = list(usable)
+    if len(langs) == 2:
+        reference = next((lang for lang in langs if rule_lang(lang) == "en"), langs[0])
+        candidates = [lang for lang in langs if lang != reference]
+    else:
+        candidates = langs
+    out: list[FactDivergence] = []
+    for kind in _KINDS:
+        out.extend(_compare_kind(kind, facts, usable, candidates))
+    out.extend(_compare_negation(facts, candidates))
+    return out
