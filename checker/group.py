@@ -7,7 +7,6 @@ Documents in the same language are never versions of each other.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -36,13 +35,12 @@ def pair_score(a: EmbeddedDocument, b: EmbeddedDocument, partner_cosine: float) 
 
 
 def set_id(paths: Sequence[str], langs: Sequence[str]) -> str:
-    """A readable, stable id: the shared folder when files are named by language, else the first file's stem."""
+    """A readable, stable id: the shared folder when files are named by language (news/de.txt,
+    news/fr.txt -> "news"), else the stem of the first file ("000_12b6…")."""
     ps = [Path(p) for p in paths]
     if len({p.parent for p in ps}) == 1 and all(p.stem.lower() == lang for p, lang in zip(ps, langs)):
         return ps[0].parent.name or "versions"
-    stem = sorted(ps)[0].stem
-    digest = hashlib.sha256("\n".join(sorted(paths)).encode()).hexdigest()[:6]
-    return f"{stem}+{len(ps) - 1}-{digest}" if len(ps) > 1 else stem
+    return sorted(ps)[0].stem
 
 
 def group_documents(
@@ -84,10 +82,10 @@ def group_documents(
             unrelated.append(_unrelated(idx[0], docs, scores))
             continue
         group = [docs[k] for k in idx]
-        vs = VersionSet(
-            id=set_id([d.document.path for d in group], [d.document.lang for d in group]),
-            documents=tuple(d.document for d in group),
-        )
+        base = set_id([d.document.path for d in group], [d.document.lang for d in group])
+        taken = {s.id for s, _ in sets}
+        unique_id = base if base not in taken else next(f"{base}-{n}" for n in range(2, len(sets) + 3) if f"{base}-{n}" not in taken)
+        vs = VersionSet(id=unique_id, documents=tuple(d.document for d in group))
         sets.append((vs, group))
     return sets, unrelated
 

@@ -8,15 +8,23 @@ finding needs the other versions to agree on a fact the divergent one lacks.
 Who is divergent:
 
 - three or more versions: a version is divergent when every other version
-  gives a fact it lacks (the others agree), and it gives one that no other
-  version has in its place ("mismatch", major). When it only lacks the fact,
-  that is an omission (info, and only for facts that are clearly facts:
-  numbers in digits, dates with a day, known or clearly capitalised names).
+  states a fact it does not even mention (the others agree), and it states
+  one that no other version has in any form ("<kind>.mismatch", major).
+  When it only lacks the agreed fact, that is an omission ("<kind>.missing",
+  info), and when it only adds one, an addition ("<kind>.added", info, numbers
+  and dates only); both only for facts that are clearly facts: numbers in
+  digits, dates with a day, known or clearly capitalised names.
 - two versions: there is no majority, so the English version (else the first
-  one given) is the reference and the other is checked against it.
+  one given) is the reference and the other is checked against it. A name
+  left out is not reported there: a pronoun for a name is too common.
+
+Relative times ("a year ago") are only compared when both sides have one;
+leaving one out is paraphrase more often than not.
 
 Negations are compared by parity: a version whose count of negation cues is
-odd where all others' are even (or the reverse) is flipped.
+odd where all others' are even (or the reverse) is flipped, provided one side
+has no cue at all (two cues against one is mostly a negated adjective that
+another language writes with a prefix).
 
 Versions in languages other than de/fr/id/en (and empty ones) are left out.
 """
@@ -30,7 +38,7 @@ from typing import Callable, Mapping, Sequence
 from .dates import date_has_day, extract_dates, extract_relative_times, same_date, same_relative_time
 from .entities import extract_entities, is_strong, loosely_mentioned, mentioned, same_entity
 from .negation import extract_negations
-from .numbers import extract_numbers, has_digits, same_number
+from .numbers import extract_numbers, has_digits, is_count, same_number
 from .records import Fact, FactDivergence
 
 SUPPORTED_LANGS = ("de", "fr", "id", "en")
@@ -109,7 +117,7 @@ def _always(*_: object) -> bool:
 
 
 _KINDS: dict[str, _KindRules] = {
-    "number": _KindRules("number", same_number, _never, _always, has_digits, report_added=True),
+    "number": _KindRules("number", same_number, _never, is_count, has_digits, report_added=True),
     "date": _KindRules("date", same_date, _never, _always, date_has_day, report_added=True),
     # Relative times are paraphrased away too often for an omission or addition to mean anything.
     "relative_time": _KindRules("time reference", same_relative_time, _never, _always, _never, report_added=False),
@@ -140,10 +148,11 @@ def _compare_kind(
     kind: str, facts: Mapping[str, Sequence[Fact]], texts: Mapping[str, str], candidates: Sequence[str]
 ) -> list[FactDivergence]:
     rules = _KINDS[kind]
-    langs = list(facts)
+    of_kind = {lang: [f for f in fs if f.kind == kind] for lang, fs in facts.items()}
+    langs = list(of_kind)
 
     def stated(f: Fact, lang: str) -> bool:
-        return any(rules.same(f, g) for g in facts[lang] if g.kind == kind)
+        return any(rules.same(f, g) for g in of_kind[lang])
 
     def present(f: Fact, lang: str) -> bool:
         return stated(f, lang) or rules.mentioned(f, texts[lang])
@@ -151,40 +160,38 @@ def _compare_kind(
     out: list[FactDivergence] = []
     for d in candidates:
         others = [lang for lang in langs if lang != d]
-        own = [f for f in facts[d] if f.kind == kind]
-        changed = tuple(f for f in own if rules.may_diverge(f) and not any(present(f, o) for o in others))
-        # Facts every other version states and the divergent one does not even mention, with the
-        # version stating them. Agreement needs a stated fact: a passing mention ("russe") is too
-        # little to accuse the divergent version with, but enough to clear it.
+        # Facts of the divergent version that no other version has in any form.
+        changed = tuple(f for f in of_kind[d] if rules.may_diverge(f) and not any(present(f, o) for o in others))
+        # Facts every other version states and the divergent one does not even mention. Agreement
+        # needs a stated fact: a passing mention ("russe") is too little to accuse a version with,
+        # but enough to clear it.
         agreed = [
-            (o, f) for o in others for f in facts[o]
-            if f.kind == kind and all(stated(f, p) for p in others if p != o) and not present(f, d)
+            f for o in others for f in of_kind[o]
+            if rules.may_diverge(f) and all(stated(f, p) for p in others if p != o) and not present(f, d)
         ]
-        vouched = [f for _, f in agreed if rules.may_diverge(f)]
-        ref_spans = {
-            o: tuple(f for lang, f in agreed if lang == o and any(f is v or rules.same(f, v) for v in vouched))
-            for o in others
-        }
-        if vouched and changed:
+        ref_spans = {o: tuple(g for g in of_kind[o] if any(g is f or rules.same(g, f) for f in agreed)) for o in others}
+        if agreed and changed:
             spans = {d: changed, **ref_spans}
             message = f"The {rules.noun} differs: {d} has {_show(changed)}, {_refs_phrase(spans, others)}."
             out.append(FactDivergence(kind, "major", (d,), tuple(others), spans, message, f"{kind}.mismatch"))
-        elif vouched and any(rules.omission_matters(f) for f in vouched):
+        elif agreed:
             if kind == "entity" and len(langs) < 3:
                 continue  # with two versions a pronoun for a name is too common to mention
             loose = rules.loosely_mentioned
-            lost = tuple(f for f in vouched if rules.omission_matters(f) and not (loose and loose(f, texts[d])))
-            if not lost:
-                continue
-            spans = {d: (), **{o: tuple(f for f in ref_spans[o] if any(rules.same(f, x) or f is x for x in lost))
-                               for o in others}}
-            message = f"{d} leaves out the {rules.noun} {_show(lost)} that {_join(others)} give{'s' if len(others) == 1 else ''}."
-            out.append(FactDivergence(kind, "info", (d,), tuple(others), spans, message, f"{kind}.missing"))
-        elif changed and not agreed and rules.report_added and any(rules.omission_matters(f) for f in changed):
+            lost = [f for f in agreed if rules.omission_matters(f) and not (loose and loose(f, texts[d]))]
+            if lost:
+                spans = {d: (), **{o: tuple(g for g in ref_spans[o] if any(g is f or rules.same(g, f) for f in lost))
+                                   for o in others}}
+                verb = "gives" if len(others) == 1 else "give"
+                message = f"{d} leaves out the {rules.noun} {_show(lost)} that {_join(others)} {verb}."
+                out.append(FactDivergence(kind, "info", (d,), tuple(others), spans, message, f"{kind}.missing"))
+        elif changed and rules.report_added:
             added = tuple(f for f in changed if rules.omission_matters(f))
-            spans = {d: added, **{o: () for o in others}}
-            message = f"{d} adds the {rules.noun} {_show(added)}, which {_join(others)} {'does' if len(others) == 1 else 'do'} not give."
-            out.append(FactDivergence(kind, "info", (d,), tuple(others), spans, message, f"{kind}.added"))
+            if added:
+                spans = {d: added, **{o: () for o in others}}
+                verb = "does" if len(others) == 1 else "do"
+                message = f"{d} adds the {rules.noun} {_show(added)}, which {_join(others)} {verb} not give."
+                out.append(FactDivergence(kind, "info", (d,), tuple(others), spans, message, f"{kind}.added"))
     return out
 
 
@@ -205,6 +212,10 @@ def _compare_negation(facts: Mapping[str, Sequence[Fact]], candidates: Sequence[
         others = [lang for lang in cues if lang != d]
         parities = {len(cues[o]) % 2 for o in others}
         if len(parities) != 1 or len(cues[d]) % 2 in parities:
+            continue
+        # One side must have no negation at all: two cues against one is mostly a negated
+        # adjective written with a prefix elsewhere ("tidak berdasar" = "unfounded").
+        if cues[d] and any(cues[o] for o in others):
             continue
         spans = {d: cues[d], **{o: cues[o] for o in others}}
         groups: dict[str, list[str]] = {}

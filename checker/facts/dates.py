@@ -67,6 +67,12 @@ def _alternation(names: object) -> str:
 
 
 _YEAR = r"(?P<y>1[89]\d\d|20\d\d|21\d\d)(?!\d)"
+_RANGE_WORDS = {
+    "de": r"(?:bis(?:\s+zum)?|und|[-–—/])",
+    "fr": r"(?:au|et|[-–—])",
+    "id": r"(?:hingga|sampai|dan|s\.d\.|[-–—])",
+    "en": r"(?:to|and|through|[-–—])",
+}
 _DAY_SUFFIX = {"de": r"\.?", "fr": r"(?:er|re|e)?", "id": "", "en": r"(?:st|nd|rd|th)?"}
 
 
@@ -81,13 +87,27 @@ def _date_patterns(lang: str) -> list[tuple[str, re.Pattern[str]]]:
         else r"(?<![\d/])(?P<d>[0-3]?\d)/(?P<m>[01]?\d)/(?P<y>\d{4})(?!\d)"
     )
     month_first_day = rf"(?P<mon>{any_month})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?![\d.,]\d)(?!\d)"
-    return [
+    to = _RANGE_WORDS[lang]
+    year = rf"(?:,?\s+{_YEAR})?"
+    patterns = [
         ("iso", re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)")),
         ("numeric", re.compile(numeric)),
-        ("day_month", re.compile(rf"{day}\s+{of}(?P<mon>{any_month})(?:,?\s+{_YEAR})?", re.IGNORECASE)),
+        # Ranges give two dates: "vom 10. bis 12. März", "du 10 au 12 mars", "10-12 Maret", "March 10 to 12".
+        ("range", re.compile(
+            rf"(?<![\d.,])(?P<d0>[0-3]?\d){_DAY_SUFFIX[lang]}\s*{to}\s*{day}\s+{of}(?P<mon>{any_month}){year}",
+            re.IGNORECASE,
+        )),
+    ]
+    if lang == "en":
+        patterns.append(("range", re.compile(
+            rf"(?P<mon>{any_month})\s+(?P<d0>[0-3]?\d)(?:st|nd|rd|th)?\s*{to}\s*(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
+            + year,
+            re.IGNORECASE,
+        )))
+    return patterns + [
+        ("day_month", re.compile(rf"{day}\s+{of}(?P<mon>{any_month}){year}", re.IGNORECASE)),
         # "October 28" is English; other languages use it only with a year ("April 28, 2024").
-        ("month_day", re.compile(month_first_day + (rf"(?:,?\s+{_YEAR})?" if lang == "en" else rf",?\s+{_YEAR}"),
-                                 re.IGNORECASE)),
+        ("month_day", re.compile(month_first_day + (year if lang == "en" else rf",?\s+{_YEAR}"), re.IGNORECASE)),
         ("month_year", re.compile(rf"\b(?P<mon>{full})\s+{_YEAR}", re.IGNORECASE)),
         ("month", re.compile(rf"\b(?P<mon>{full})\b", re.IGNORECASE)),
     ]
@@ -127,8 +147,9 @@ def extract_dates(text: str, lang: str) -> list[Fact]:
                 # German, Indonesian and English capitalise month names: "may", "march" are verbs.
                 if lang != "fr" and not mon[0].isupper():
                     continue
-                if name == "month" and lang == "en" and mon.lower() in ("may", "march") and is_sentence_initial(text, m.start()):
-                    continue  # "May I ...", "March on ..."
+                if name == "month" and lang == "en" and mon.lower() in ("may", "march"):
+                    if is_sentence_initial(text, m.start()):
+                        continue  # "May I ...", "March on ..."
                 month = _month_number(mon, lang)
                 day = int(g["d"]) if g.get("d") else None
             else:
@@ -138,6 +159,16 @@ def extract_dates(text: str, lang: str) -> list[Fact]:
             if month is None or not _valid(year, month, day):
                 continue
             taken.append((m.start(), m.end()))
+            if name == "range":
+                first = int(g["d0"])
+                if not _valid(year, month, first):
+                    continue
+                # The first day's span is its number; the second keeps the month (and year) beside it.
+                s0, e0 = (m.start("d0"), m.end("d0")) if m.start("d0") < m.start("mon") else (m.start(), m.end("d0"))
+                s1, e1 = (m.start("d"), m.end()) if m.start("d0") < m.start("mon") else (m.start("d"), m.end())
+                facts.append(Fact("date", (year, month, first), s0, e0, text[s0:e0]))
+                facts.append(Fact("date", (year, month, day), s1, e1, text[s1:e1]))
+                continue
             facts.append(Fact("date", (year, month, day), m.start(), m.end(), m.group()))
     return sorted(facts, key=lambda f: f.start)
 
@@ -191,33 +222,46 @@ def _rules(lang: str) -> list[Rule]:
     unit = rf"(?P<u>{_alternation(_UNITS[lang])})\b"
     sg = rf"(?P<u>{_SINGULAR[lang]})\b"
     amt = r"(?P<a>\d+|[^\W\d_]+)"
-    i = re.IGNORECASE
+    # Hedges between "vor"/"il y a" and the amount: "vor gut einem Jahr", "il y a tout juste un an".
+    de_about = r"(?:(?:nur|erst|gut|knapp|rund|etwa|fast|über|genau|ungefähr|mehr\s+als|weniger\s+als)\s+)?"
+    fr_about = (r"(?:(?:tout\s+juste|seulement|à\s+peine|environ|près\s+de|plus\s+de|moins\s+de|déjà"
+                r"|exactement|presque)\s+)?")
+    fr_many = r"(?:bien\s+)?(?:des|plusieurs|quelques|de\s+nombreuses|de\s+nombreux|de\s+longues|de\s+longs)"
+    fr_the = r"\b(?:la|le|l['’])\s*"
+    de_last = r"(?:letzten|letzte|letztes|vergangenen|vergangene|vergangenes|vorigen|vorige|voriges)"
+    de_next = r"(?:nächsten|nächste|nächstes|kommenden|kommende|kommendes)"
+    de_in = r"\b(?:(?:im|in\s+der|am)\s+)?"
+    id_units = r"(?P<u>tahun|bulan|minggu|pekan|hari|jam|dekade)"
+    id_after = r"(?:kemudian|setelahnya|sesudahnya)"
+    en_sg = _SINGULAR["en"]
     table: dict[str, list[tuple[str, str, str]]] = {
         "de": [
-            (rf"\bvor\s+(?:(?:nur|erst|gut|knapp|rund|etwa|fast|über|genau|ungefähr|mehr\s+als|weniger\s+als)\s+)?{amt}\s+{unit}", "-a", "now"),
-            (rf"\bvor\s+(?:(?:vielen|langen)\s+)?(?P<u>Jahrzehnten|Jahren|Monaten|Wochen|Tagen|Stunden)\b", "-several", "now"),
+            (rf"\bvor\s+{de_about}{amt}\s+{unit}", "-a", "now"),
+            (r"\bvor\s+(?:(?:vielen|langen)\s+)?(?P<u>Jahrzehnten|Jahren|Monaten|Wochen|Tagen|Stunden)\b",
+             "-several", "now"),
             (rf"\b{amt}\s+{unit}\s+(?:zuvor|vorher|davor|früher)\b", "-a", "event"),
             (rf"\b{amt}\s+{unit}\s+(?:später|danach|darauf)\b", "+a", "event"),
             (rf"\b(?:(?:in\s+)?der|am|im)\s+(?:vorherigen\s+)?{sg}\s+(?:zuvor|davor|vorher)\b", "-1", "event"),
-            (r"\b(?:am\s+)?Vor(?P<u>tag)(?:es)?\b|\b(?:im\s+)?Vor(?P<u2>jahr)(?:es)?\b|\b(?:in\s+der\s+)?Vor(?P<u3>woche)\b", "-1", "event"),
-            (rf"\b(?:(?:im|in\s+der|am)\s+)?(?:letzten|letzte|letztes|vergangenen|vergangene|vergangenes|vorigen|vorige|voriges)\s+{sg}", "-1", "now"),
-            (rf"\b(?:(?:im|in\s+der|am)\s+)?(?:nächsten|nächste|nächstes|kommenden|kommende|kommendes)\s+{sg}", "+1", "now"),
+            (r"\b(?:am\s+)?Vor(?P<u>tag)(?:es)?\b|\b(?:im\s+)?Vor(?P<u2>jahr)(?:es)?\b"
+             r"|\b(?:in\s+der\s+)?Vor(?P<u3>woche)\b", "-1", "event"),
+            (rf"{de_in}{de_last}\s+{sg}", "-1", "now"),
+            (rf"{de_in}{de_next}\s+{sg}", "+1", "now"),
             (r"\bvor(?P<u>gestern)\b", "-2", "now"),
             (r"\b(?P<u>gestern)\b", "-1", "now"),
             (r"\büber(?P<u>morgen)\b", "+2", "now"),
             (rf"\b(?:in\s+)?(?:diesem|dieses|diese|diesen)\s+{unit}", "0", "now"),
         ],
         "fr": [
-            (rf"\bil\s+y\s+a\s+(?:(?:tout\s+juste|seulement|à\s+peine|environ|près\s+de|plus\s+de|moins\s+de|déjà|exactement|presque)\s+)?{amt}\s+{unit}", "-a", "now"),
-            (rf"\bil\s+y\s+a\s+(?:bien\s+)?(?:des|plusieurs|quelques|de\s+nombreuses|de\s+nombreux|de\s+longues|de\s+longs)\s+{unit}", "-several", "now"),
+            (rf"\bil\s+y\s+a\s+{fr_about}{amt}\s+{unit}", "-a", "now"),
+            (rf"\bil\s+y\s+a\s+{fr_many}\s+{unit}", "-several", "now"),
             (rf"\b{amt}\s+{unit}\s+(?:plus\s+tôt|auparavant|avant|précédemment)\b", "-a", "event"),
             (rf"\b{amt}\s+{unit}\s+(?:plus\s+tard|après|ensuite)\b", "+a", "event"),
-            (rf"\b(?:la|le|l['’])\s*{sg}\s+(?:précédente|précédent|d['’]avant|antérieure|antérieur)\b", "-1", "event"),
-            (rf"\b(?:la|le|l['’])\s*{sg}\s+(?:suivante|suivant|d['’]après)\b", "+1", "event"),
+            (rf"{fr_the}{sg}\s+(?:précédente|précédent|d['’]avant|antérieure|antérieur)\b", "-1", "event"),
+            (rf"{fr_the}{sg}\s+(?:suivante|suivant|d['’]après)\b", "+1", "event"),
             (r"\bla\s+veille\b(?P<u>)", "-1", "event"),
             (r"\ble\s+lendemain\b(?P<u>)", "+1", "event"),
-            (rf"\b(?:la|le|l['’])\s*{sg}\s+(?:dernière|dernier|passée|passé)\b", "-1", "now"),
-            (rf"\b(?:la|le|l['’])\s*{sg}\s+(?:prochaine|prochain)\b", "+1", "now"),
+            (rf"{fr_the}{sg}\s+(?:dernière|dernier|passée|passé)\b", "-1", "now"),
+            (rf"{fr_the}{sg}\s+(?:prochaine|prochain)\b", "+1", "now"),
             (r"\bavant-hier\b(?P<u>)", "-2", "now"),
             (r"(?<!-)\bhier\b(?P<u>)", "-1", "now"),
             (r"\baprès-demain\b(?P<u>)", "+2", "now"),
@@ -226,12 +270,12 @@ def _rules(lang: str) -> list[Rule]:
         ],
         "id": [
             (rf"\b{amt}\s+{unit}\s+(?:yang\s+)?(?:lalu|silam)\b", "-a", "now"),
-            (r"\bse(?P<u>tahun|bulan|minggu|pekan|hari|jam|dekade)\s+(?:yang\s+)?(?:lalu|silam)\b", "-1", "now"),
+            (rf"\bse{id_units}\s+(?:yang\s+)?(?:lalu|silam)\b", "-1", "now"),
             (r"\bber(?P<u>tahun|bulan|minggu|pekan|hari|jam)-\w+\s+(?:yang\s+)?(?:lalu|silam)\b", "-several", "now"),
             (rf"\b{amt}\s+{unit}\s+sebelumnya\b", "-a", "event"),
-            (r"\bse(?P<u>tahun|bulan|minggu|pekan|hari|jam)\s+sebelumnya\b", "-1", "event"),
-            (rf"\b{amt}\s+{unit}\s+(?:kemudian|setelahnya|sesudahnya)\b", "+a", "event"),
-            (r"\bse(?P<u>tahun|bulan|minggu|pekan|hari|jam)\s+(?:kemudian|setelahnya|sesudahnya)\b", "+1", "event"),
+            (rf"\bse{id_units}\s+sebelumnya\b", "-1", "event"),
+            (rf"\b{amt}\s+{unit}\s+{id_after}\b", "+a", "event"),
+            (rf"\bse{id_units}\s+{id_after}\b", "+1", "event"),
             (r"\bkeesokan\s+(?P<u>hari)nya\b", "+1", "event"),
             (rf"\b{sg}\s+sebelumnya\b", "-1", "event"),
             (rf"\b{sg}\s+(?:lalu|kemarin)\b", "-1", "now"),
@@ -246,18 +290,18 @@ def _rules(lang: str) -> list[Rule]:
             (r"\b(?P<u>years|months|weeks|days|decades|hours)\s+ago\b", "-several", "now"),
             (rf"\b{amt}\s+{unit}\s+(?:earlier|before|previously|prior)\b", "-a", "event"),
             (rf"\b{amt}\s+{unit}\s+(?:later|afterwards|after)\b", "+a", "event"),
-            (rf"\bthe\s+(?:previous|preceding|prior)\s+{sg}|\bthe\s+(?P<u2>{_SINGULAR[lang]})\s+before\b", "-1", "event"),
-            (rf"\bthe\s+(?:following|next)\s+{sg}|\bthe\s+(?P<u2>{_SINGULAR[lang]})\s+after\b", "+1", "event"),
+            (rf"\bthe\s+(?:previous|preceding|prior)\s+{sg}|\bthe\s+(?P<u2>{en_sg})\s+before\b", "-1", "event"),
+            (rf"\bthe\s+(?:following|next)\s+{sg}|\bthe\s+(?P<u2>{en_sg})\s+after\b", "+1", "event"),
             (r"\bthe\s+day\s+before\s+(?P<u>yesterday)\b", "-2", "now"),
             (r"\bthe\s+day\s+after\s+(?P<u>tomorrow)\b", "+2", "now"),
-            (rf"(?<!\bthe\s)\blast\s+{sg}", "-1", "now"),
+            (rf"(?<!\bthe\s)\blast\s+{sg}", "-1", "now"),  # "the last year" is a period, not last year
             (rf"(?<!\bthe\s)\bnext\s+{sg}", "+1", "now"),
             (r"\b(?P<u>yesterday)\b", "-1", "now"),
             (r"\b(?P<u>tomorrow)\b", "+1", "now"),
             (r"\bthis\s+(?P<u>year|month|week)\b", "0", "now"),
         ],
     }
-    rules: list[Rule] = [(re.compile(p, i), amount, anchor) for p, amount, anchor in table[lang]]
+    rules: list[Rule] = [(re.compile(p, re.IGNORECASE), amount, anchor) for p, amount, anchor in table[lang]]
     if lang == "de":
         # Lowercase "morgen" is tomorrow; "Morgen" and "heute morgen" are the morning.
         rules.append((re.compile(r"(?<!heute )(?<!gestern )\b(?P<u>morgen)\b"), "+1", "now"))

@@ -13,9 +13,11 @@ name at all:
 
 - "known": in the exonym table;
 - "name": capitalised mid-sentence in a language that capitalises only names
-  (not German), or a German word right after a title ("Präsident Putin");
-- "weak": German nouns (German capitalises every noun), sentence-initial words,
-  and acronyms not in the table (they are translated: VNA, KTT, OTAN).
+  (not German); in German, words right after a title ("Präsident Putin") or
+  two capitalised words in a row not opened by an inflected adjective
+  ("Sergej Lawrow", not "Eurasische Sicherheit");
+- "weak": other German nouns (German capitalises every noun), sentence-initial
+  words, and acronyms not in the table (they are translated: VNA, KTT, OTAN).
 
 Only "known" and "name" entities may stand as a changed name; a weak one can
 still be matched.
@@ -52,10 +54,11 @@ _TITLES: dict[str, frozenset[str]] = {
         "korrespondenten", "korrespondentin", "leiter", "leiterin", "premier",
     }),
     "fr": frozenset({
-        "m", "mm", "mme", "mlle", "monsieur", "madame", "président", "présidente", "ministre", "premier", "première",
-        "chancelier", "chancelière", "roi", "reine", "pape", "dr", "général", "affaires", "étrangères", "secrétaire",
-        "ambassadeur", "ambassadrice", "chef", "état", "états", "etat", "gouvernement", "ministère", "conseil",
-        "assemblée", "parlement", "porte", "parole", "sénateur", "maire", "gouverneur", "envoyé", "directeur",
+        "m", "mm", "mme", "mlle", "monsieur", "madame", "président", "présidente", "ministre", "premier",
+        "première", "chancelier", "chancelière", "roi", "reine", "pape", "dr", "général", "affaires", "étrangères",
+        "secrétaire", "ambassadeur", "ambassadrice", "chef", "état", "états", "etat", "gouvernement", "ministère",
+        "conseil", "assemblée", "parlement", "porte", "parole", "sénateur", "maire", "gouverneur", "envoyé",
+        "directeur",
     }),
     "id": frozenset({
         "presiden", "wakil", "menteri", "luar", "negeri", "dalam", "perdana", "kanselir", "bapak", "ibu", "pak", "bu",
@@ -103,6 +106,7 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
 }
 
 
+@lru_cache(maxsize=16384)
 def skeleton(s: str) -> str:
     """A spelling-neutral key: 'Lawrow' and 'Lavrov' -> 'lavrov', 'Sergueï'/'Sergej'/'Sergey' -> 'sergei'."""
     s = anyascii(s).lower()
@@ -189,11 +193,12 @@ def _never_a_name(word: str, lang: str) -> bool:
 
 
 def _opens_longer_name(text: str, start: int, end: int, lang: str) -> bool:
-    """A known name followed by more capitalised words, with no title before it ("Presiden Rusia Vladimir Putin")."""
+    """A known name opening a longer one ("Vietnam News Agency"), not one after a title ("Presiden Rusia Vladimir")."""
     # German follows names with capitalised nouns ("Moskaus Aufgabe"), so it needs two more
     # capitalised words and the name itself uninflected.
     need = 2 if lang == "de" else 1
-    if lang == "de" and text[start:end].lower() not in _table()[0] and text[start:end] not in _table()[0]:
+    name = text[start:end]
+    if lang == "de" and name not in _table()[0] and name.lower() not in _table()[0]:
         return False
     after = re.match(r"(?:[ \u00a0][^\W\d_]+){%d}" % need, text[end:])
     if not after:
@@ -235,7 +240,7 @@ def extract_entities(text: str, lang: str) -> list[Fact]:
 
     def close() -> None:
         nonlocal run
-        # "The VNA", "Laut Lawrow": a capitalised article or preposition opening the sentence is no part of a name.
+        # "The VNA", "Laut Lawrow": an article or preposition opening the sentence is no part of a name.
         while len(run) > 1 and run[0].text.lower() in _FUNCTION_WORDS[lang]:
             run = run[1:]
         if run and not (len(run) == 1 and run[0].text.lower() in _FUNCTION_WORDS[lang]):
@@ -292,11 +297,16 @@ def is_strong(fact: Fact) -> bool:
 
 
 def _match_tokens(fact: Fact) -> tuple[str, ...]:
-    key = fact.value[0]
+    return _tokens_of(fact.value[0], fact.text)
+
+
+@lru_cache(maxsize=4096)
+def _tokens_of(key: str, text: str) -> tuple[str, ...]:
+    """Skeleton words to compare: a run's own words in order, or every name of a known place."""
     if not key.startswith("@"):
         return tuple(key.split())
     _, variants = _table()
-    toks = {t for v in variants[key[1:]] for t in skeleton(v).split()} | set(skeleton(fact.text).split())
+    toks = {t for v in variants[key[1:]] for t in skeleton(v).split()} | set(skeleton(text).split())
     return tuple(sorted(toks))
 
 
@@ -309,6 +319,7 @@ def _common_prefix(a: str, b: str) -> int:
     return n
 
 
+@lru_cache(maxsize=65536)
 def _tokens_match(x: str, y: str) -> bool:
     if x == y:
         return True
@@ -353,11 +364,6 @@ def same_entity(a: Fact, b: Fact) -> bool:
     )
 
 
-@lru_cache(maxsize=256)
-def _skeleton_text(text: str) -> str:
-    return skeleton(text)
-
-
 def mentioned(fact: Fact, other_text: str) -> bool:
     """Whether another version names this entity in any form, even uncapitalised or derived.
 
@@ -372,7 +378,7 @@ def mentioned(fact: Fact, other_text: str) -> bool:
         spelled = r"\s+".join(rf"{c}[^\W\d_]*" for c in letters)
         if re.search(rf"(?<![\w]){spelled}(?![\w])", other_text):
             return True
-    hay = _skeleton_text(other_text)
+    hay = skeleton(other_text)
     if fact.value[0].startswith("@"):
         _, variants = _table()
         names = variants[fact.value[0][1:]]
@@ -380,8 +386,7 @@ def mentioned(fact: Fact, other_text: str) -> bool:
         if any(_is_acronym(v) and re.search(rf"(?<![\w]){re.escape(v)}(?![\w])", other_text) for v in names):
             return True
         return any(_has_word_from(hay, s) for s in _concept_stems(fact.value[0][1:]))
-    words_ = fact.text.split()
-    if len(words_) > 1 and re.search(rf"(?<![\w]){re.escape(_initials(fact))}(?![\w])", other_text):
+    if len(fact.text.split()) > 1 and re.search(rf"(?<![\w]){re.escape(_initials(fact))}(?![\w])", other_text):
         return True  # "Vietnam News Agency" is "VNA" elsewhere
     return _covered(fact, lambda t: len(t) >= 3 and _has_word_from(hay, _stem(t)))
 
@@ -397,7 +402,7 @@ def loosely_mentioned(fact: Fact, other_text: str) -> bool:
         return True
     if fact.value[0].startswith("@"):
         return False
-    hay = _skeleton_text(other_text)
+    hay = skeleton(other_text)
     toks = _match_tokens(fact)
     return 2 * sum(len(t) >= 3 and _has_word_from(hay, _stem(t)) for t in toks) >= len(toks)
 

@@ -114,8 +114,8 @@ def _french_ne(text: str, ws: list[Word], low: list[str], used: set[int]) -> lis
             continue
         partner = None
         for j in range(k + 1, min(len(ws), k + 7)):
-            if low[j] in ("que", "qu"):
-                break  # "ne ... que": restrictive, means "only"
+            if low[j] in ("que", "qu") or re.search(r"[.;!?]", text[ws[k].end : ws[j].start]):
+                break  # "ne ... que" is restrictive ("only"); a sentence end ends the search
             if low[j] in _FR_PARTNERS and j not in used:
                 partner = j
                 break

@@ -5,8 +5,8 @@ A number's value is `(readings, unit)`: `readings` are canonical decimal strings
 decimal mark before exactly three digits ("1,000" in German) may follow
 another locale's convention, so it keeps both readings (thousand, or one with
 three decimals), and two numbers are the same when any readings agree: a
-checker that cannot tell must not accuse. `unit` is "%" for percentages (and percentage
-points), "time" for clock times, "" otherwise.
+checker that cannot tell must not accuse. `unit` is "%" for percentages (and
+percentage points), "time" for clock times, "" otherwise.
 
 Number words are read for 1-20, tens, hundreds and thousand/million/billion
 words; words that double as articles ("ein", "une", "a") count as 1 only right
@@ -134,18 +134,25 @@ def _digits_re(lang: str) -> re.Pattern[str]:
 
 
 _DIGITS_RE = {lang: _digits_re(lang) for lang in LANGS}
-_SCALE_RE = {lang: re.compile(r"[ \u00a0\u202f]*(?:" + p + r")", re.IGNORECASE) for lang, p in _SCALE_AFTER_DIGITS.items()}
-_PERCENT_RE = {lang: re.compile(r"[ \u00a0\u202f]*(?:" + p + r")(?![^\W\d_])", re.IGNORECASE) for lang, p in _PERCENT.items()}
+_SCALE_RE = {
+    lang: re.compile(r"[ \u00a0\u202f]*(?:" + p + r")(?![^\W\d_])", re.IGNORECASE)
+    for lang, p in _SCALE_AFTER_DIGITS.items()
+}
+_PERCENT_RE = {
+    lang: re.compile(r"[ \u00a0\u202f]*(?:" + p + r")(?![^\W\d_])", re.IGNORECASE) for lang, p in _PERCENT.items()
+}
 _NOT_AFTER = r"(?<![\w:.,])"
-# Clock times: "14:05" everywhere, "14h05" in French, "14.05 Uhr" in German, "pukul 14.05" / "14.05 WIB" in Indonesian.
+_H = r"(?P<h>[01]?\d|2[0-3])"
+# Clock times: "14:05" everywhere, "14h05" in French, "14.05 Uhr" in German, "pukul 14.05" and
+# "14.05 WIB" in Indonesian, "2:05 p.m." in English.
 _TIME_RE = {
-    "de": re.compile(_NOT_AFTER + r"(?P<h>[01]?\d|2[0-3])(?:[.:](?P<m>[0-5]\d)(?=\s?Uhr\b)|:(?P<m2>[0-5]\d)(?!\d))"),
-    "fr": re.compile(_NOT_AFTER + r"(?P<h>[01]?\d|2[0-3])(?::|\s?h\s?)(?P<m>[0-5]\d)(?!\d)"),
+    "de": re.compile(_NOT_AFTER + _H + r"(?:[.:](?P<m>[0-5]\d)(?=\s?Uhr\b)|:(?P<m2>[0-5]\d)(?!\d))"),
+    "fr": re.compile(_NOT_AFTER + _H + r"(?::|\s?h\s?)(?P<m>[0-5]\d)(?!\d)"),
     "id": re.compile(
-        r"(?:(?<=pukul )|(?<=jam ))(?P<h>[01]?\d|2[0-3])[.:](?P<m>[0-5]\d)(?!\d)"
-        + r"|" + _NOT_AFTER + r"(?P<h2>[01]?\d|2[0-3])(?::(?P<m2>[0-5]\d)(?!\d)|\.(?P<m3>[0-5]\d)(?=\s?WI[BT]A?\b))"
+        r"(?:(?<=pukul )|(?<=jam ))" + _H + r"[.:](?P<m>[0-5]\d)(?!\d)|"
+        + _NOT_AFTER + _H.replace("<h>", "<h2>") + r"(?::(?P<m2>[0-5]\d)(?!\d)|\.(?P<m3>[0-5]\d)(?=\s?WI[BT]A?\b))"
     ),
-    "en": re.compile(_NOT_AFTER + r"(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?!\d)(?:\s?(?P<ampm>[ap]\.?m\.?)(?![^\W\d_]))?"),
+    "en": re.compile(_NOT_AFTER + _H + r":(?P<m>[0-5]\d)(?!\d)(?:\s?(?P<ampm>[ap]\.?m\.?)(?![^\W\d_]))?"),
 }
 
 
@@ -299,7 +306,7 @@ def _read_number_words(text: str, lang: str, ws: list[Word], i: int) -> tuple[li
             else:
                 items.extend(found)
             j += 1
-        elif low in _ARTICLE_ONE[lang] and nxt and nxt[0][0] in (_SCALE, _HUNDRED) and (j == i or _gap_ok(text, ws[j - 1], ws[j])):
+        elif low in _ARTICLE_ONE[lang] and j == i and nxt and nxt[0][0] in (_SCALE, _HUNDRED):
             items.append((_NUM, 1))  # "eine Million", "a hundred": the article is the count
             items.extend(nxt)
             j += 2
@@ -330,8 +337,8 @@ def _spelled_numbers(text: str, lang: str, ws: list[Word]) -> Iterable[tuple[int
         items, j = _read_number_words(text, lang, ws, i)
         # A bare scale word ("Millionen Menschen", "millions of") is a vague amount,
         # except French "cent"/"mille", which are plain numbers on their own.
-        counted = any(role in (_NUM, _TEEN) for role, _ in items) or (lang == "fr" and j == i + 1 and low in ("cent", "mille"))
-        if counted:
+        counted = any(role in (_NUM, _TEEN) for role, _ in items)
+        if counted or (lang == "fr" and j == i + 1 and low in ("cent", "mille")):
             yield w.start, ws[j - 1].end, _combine(items)
             i = j
         else:
@@ -344,8 +351,7 @@ def _suffix(text: str, pos: int, pattern: re.Pattern[str]) -> int:
 
 
 def _scale_value(word: str, lang: str) -> int:
-    key = word.strip(" .\u00a0\u202f").lower()
-    items = _WORDS[lang].get(key)
+    items = _word_items(lang, word.strip(" .\u00a0\u202f").lower())
     return items[-1][1] if items else 1
 
 
@@ -409,3 +415,8 @@ def same_number(a: Fact, b: Fact) -> bool:
 
 def has_digits(fact: Fact) -> bool:
     return any(c.isdigit() for c in fact.text)
+
+
+def is_count(fact: Fact) -> bool:
+    """False for a spelled-out one or first ("one of", "premiers pas"): too often no count at all."""
+    return has_digits(fact) or fact.value[0] != ("1",)

@@ -1,0 +1,163 @@
+"""Numbers and quantities: same value in any locale's notation, changed value flagged on its words."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.facts import compare_bead_facts, extract_facts
+from checker.facts.numbers import canonical, digit_readings, extract_numbers, same_number
+
+SOLDIERS = {
+    "de": "Die Regierung schickte 1.200 Soldaten, fünf Panzer und 2,5 Millionen Euro, 3,5 Prozent des Haushalts.",
+    "fr": "Le gouvernement a envoyé 1 200 soldats, cinq chars et 2,5 millions d'euros, soit 3,5 % du budget.",
+    "id": "Pemerintah mengirim 1.200 tentara, lima tank, dan 2,5 juta euro, 3,5 persen dari anggaran.",
+    "en": "The government sent 1,200 soldiers, five tanks and 2.5 million euros, 3.5 percent of the budget.",
+}
+CHANGED_DIGITS = {
+    "de": ("1.200", "1.300"), "fr": ("1 200", "1 300"), "id": ("1.200", "1.300"), "en": ("1,200", "1,300")
+}
+CHANGED_WORDS = {"de": ("fünf", "sechs"), "fr": ("cinq", "six"), "id": ("lima", "enam"), "en": ("five", "six")}
+CHANGED_PERCENT = {"de": ("3,5 Prozent", "4,5 Prozent"), "fr": ("3,5 %", "4,5 %"), "id": ("3,5 persen", "4,5 persen"),
+                   "en": ("3.5 percent", "4.5 percent")}
+
+
+def values(text: str, lang: str) -> list[tuple[tuple[str, ...], str]]:
+    return [f.value for f in extract_numbers(text, lang)]
+
+
+@pytest.mark.parametrize("lang", ["de", "fr", "id", "en"])
+def test_same_quantities_in_every_notation(lang: str) -> None:
+    assert [v[0][0] for v in values(SOLDIERS[lang], lang)] == ["1200", "5", "2500000", "3.5"]
+    assert values(SOLDIERS[lang], lang)[-1][1] == "%"
+
+
+def test_equal_numbers_written_differently_give_no_divergence() -> None:
+    assert compare_bead_facts(SOLDIERS) == []
+
+
+@pytest.mark.parametrize("changes", [CHANGED_DIGITS, CHANGED_WORDS, CHANGED_PERCENT])
+@pytest.mark.parametrize("lang", ["de", "fr", "id", "en"])
+def test_changed_number_marks_that_version_with_a_span_on_it(lang: str, changes: dict[str, tuple[str, str]]) -> None:
+    old, new = changes[lang]
+    texts = dict(SOLDIERS, **{lang: SOLDIERS[lang].replace(old, new)})
+    found = [d for d in compare_bead_facts(texts) if d.kind == "number"]
+    assert len(found) == 1
+    d = found[0]
+    assert (d.divergent, d.severity, d.rule) == ((lang,), "major", "number.mismatch")
+    assert set(d.reference) == set(SOLDIERS) - {lang}
+    [span] = d.spans[lang]
+    assert texts[lang][span.start : span.end] == new
+    assert new in d.message and lang in d.message
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("1.000", "de", ("1000",)),  # German thousands separator
+        ("1,000", "en", ("1000",)),
+        ("1,000", "de", ("1", "1000")),  # German decimal comma, or a thousand in English style
+        ("1,000", "fr", ("1", "1000")),
+        ("1.000", "fr", ("1000", "1")),
+        ("3,5", "de", ("3.5",)),
+        ("3.5", "en", ("3.5",)),
+        ("1.000.000", "id", ("1000000",)),
+        ("1,234.5", "de", ("1234.5",)),
+        ("0,125", "fr", ("0.125",)),
+    ],
+)
+def test_digit_groups_are_read_in_the_languages_convention(text: str, lang: str, expected: tuple[str, ...]) -> None:
+    assert tuple(canonical(d) for d in digit_readings(text, lang)) == expected
+
+
+def test_ambiguous_groups_match_either_reading() -> None:
+    [de] = extract_numbers("1.500 Menschen", "de")
+    [en] = extract_numbers("1,500 people", "en")
+    [en_decimal] = extract_numbers("1.5 people", "en")
+    [de_english_style] = extract_numbers("1,500 Menschen", "de")
+    assert same_number(de, en)
+    assert not same_number(de, en_decimal)
+    assert same_number(de_english_style, en) and same_number(de_english_style, en_decimal)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Ein Land und eine Frage, einem Freund", "de"),
+        ("Un pays, une question, un bâtiment neuf.", "fr"),
+        ("Salah satu negara, sebuah pertanyaan, Lima adalah ibu kota Peru.", "id"),
+        ("A country, an issue, no one else, one of them.", "en"),
+    ],
+)
+def test_articles_and_pronouns_are_not_the_number_one(text: str, lang: str) -> None:
+    assert extract_numbers(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [
+        ("eine Million Menschen", "de", "1000000"),
+        ("zweihundertfünfundzwanzig", "de", "225"),
+        ("1,2 Mio. Euro", "de", "1200000"),
+        ("un million de personnes", "fr", "1000000"),
+        ("quatre-vingt-dix-sept", "fr", "97"),
+        ("vingt et un", "fr", "21"),
+        ("dua ratus lima puluh orang", "id", "250"),
+        ("dua belas", "id", "12"),
+        ("sejuta orang", "id", "1000000"),
+        ("a million people", "en", "1000000"),
+        ("two hundred and five", "en", "205"),
+        ("twenty-five", "en", "25"),
+    ],
+)
+def test_spelled_out_numbers(text: str, lang: str, value: str) -> None:
+    [fact] = extract_numbers(text, lang)
+    assert fact.value[0][0] == value
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("fünf Prozent", "de"), ("5 %", "fr"), ("lima persen", "id"), ("5%", "en"), ("5 per cent", "en")],
+)
+def test_percentages_agree_across_languages(text: str, lang: str) -> None:
+    [fact] = extract_numbers(text, lang)
+    assert fact.value == (("5",), "%")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("der 3. Versuch", "de"), ("le 3e essai", "fr"), ("percobaan ke-3", "id"), ("the 3rd attempt", "en"),
+        ("der dritte Versuch", "de"), ("le troisième essai", "fr"), ("percobaan ketiga", "id"),
+        ("the third attempt", "en"),
+    ],
+)
+def test_ordinals_read_as_their_number(text: str, lang: str) -> None:
+    assert [f.value[0][0] for f in extract_numbers(text, lang)] == ["3"]
+
+
+def test_numbers_in_urls_and_names_are_not_numbers() -> None:
+    text = "Quelle: https://example.org/post1073489.vnp zu COVID-19"
+    assert extract_numbers(text, "de") == []
+
+
+def test_years_are_numbers_and_dates_keep_their_day() -> None:
+    facts = extract_facts("Am 28. Oktober 2015 in Minsk", "de")
+    assert [(f.kind, f.text) for f in facts if f.kind in ("number", "date")] == [
+        ("date", "28. Oktober 2015"), ("number", "2015")
+    ]
+
+
+def test_a_number_left_out_is_only_info() -> None:
+    texts = dict(SOLDIERS, fr=SOLDIERS["fr"].replace("1 200 soldats", "des soldats"))
+    [d] = compare_bead_facts(texts)
+    assert (d.divergent, d.severity, d.rule) == (("fr",), "info", "number.missing")
+
+
+def test_two_versions_check_the_second_against_the_english_or_first() -> None:
+    changed = SOLDIERS["de"].replace("1.200", "1.300")
+    [d] = compare_bead_facts({"en": SOLDIERS["en"], "de": changed})
+    assert (d.divergent, d.reference) == (("de",), ("en",))
+    [d] = compare_bead_facts({"de": changed, "en": SOLDIERS["en"]})
+    assert (d.divergent, d.reference) == (("de",), ("en",))
+    [d] = compare_bead_facts({"fr": SOLDIERS["fr"], "de": changed})
+    assert (d.divergent, d.reference) == (("de",), ("fr",))
