@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
-import json
 import sys
 import types
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tiny_models import CORPUS, MAX_POSITIONS, NLI_LABELS, NLI_MAX, build_m2m, build_marian, build_nli
 
 from checker.backends import hf_seq2seq
 from checker.backends.hf_nli import TransformersNli, label_order
@@ -25,14 +24,6 @@ from checker.protocols import NliScorer, Translator
 
 pytestmark = pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
 
-CORPUS = [
-    "Der Hund läuft schnell über die Straße, und die Katze schläft.",
-    "Le chat dort sur le canapé; le chien aboie.",
-    "Die Regierung hat das Prinzip der Unteilbarkeit der Sicherheit betont.",
-    "Il y a un an, le ministre a dit non.",
-    "Setahun yang lalu, menteri itu berkata tidak.",
-    "Minsk, Belarus, ist die Hauptstadt.",
-]
 TEXTS = [
     "Der Hund läuft.",
     "Le chat dort sur le canapé; le chien aboie.",
@@ -40,7 +31,6 @@ TEXTS = [
     "Il y a un an, le ministre a dit non.",
     "Die Regierung",
 ]
-MAX_POSITIONS = 64
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -54,121 +44,23 @@ def one_torch_thread() -> Any:
     torch.set_num_threads(before)
 
 
-def _train_spm(vocab_size: int, **extra: Any) -> bytes:
-    import sentencepiece as spm
-
-    buf = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(CORPUS * 3),
-        model_writer=buf,
-        vocab_size=vocab_size,
-        hard_vocab_limit=False,
-        minloglevel=2,
-        **extra,
-    )
-    return buf.getvalue()
-
-
-def _pieces(model: bytes) -> list[str]:
-    import sentencepiece as spm
-
-    sp = spm.SentencePieceProcessor(model_proto=model)
-    return [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
-
-
 @pytest.fixture(scope="module")
 def marian_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import torch
-    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
-
-    folder = tmp_path_factory.mktemp("marian")
-    model = _train_spm(120)
-    (folder / "source.spm").write_bytes(model)
-    (folder / "target.spm").write_bytes(model)
-    vocab = {"</s>": 0, "<unk>": 1}
-    for piece in _pieces(model):
-        vocab.setdefault(piece, len(vocab))
-    vocab["<pad>"] = len(vocab)
-    (folder / "vocab.json").write_text(json.dumps(vocab))
-    MarianTokenizer(
-        str(folder / "source.spm"), str(folder / "target.spm"), str(folder / "vocab.json"),
-        model_max_length=MAX_POSITIONS,
-    ).save_pretrained(folder)
-    pad = len(vocab) - 1
-    config = MarianConfig(
-        vocab_size=len(vocab), d_model=16, encoder_layers=1, decoder_layers=1,
-        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32,
-        max_position_embeddings=MAX_POSITIONS, pad_token_id=pad, decoder_start_token_id=pad,
-        eos_token_id=0, forced_eos_token_id=0,
-        init_std=0.3,  # large enough that the output depends on the input
-    )
-    torch.manual_seed(0)
-    MarianMTModel(config).save_pretrained(folder)
-    return folder
+    return build_marian(tmp_path_factory.mktemp("marian"))
 
 
 @pytest.fixture(scope="module")
 def m2m_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import torch
-    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
-
-    folder = tmp_path_factory.mktemp("m2m")
-    model = _train_spm(100, model_type="bpe")
-    (folder / "sentencepiece.bpe.model").write_bytes(model)
-    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
-    for piece in _pieces(model):
-        vocab.setdefault(piece, len(vocab))
-    (folder / "vocab.json").write_text(json.dumps(vocab))
-    tokenizer = M2M100Tokenizer(str(folder / "vocab.json"), str(folder / "sentencepiece.bpe.model"))
-    tokenizer.save_pretrained(folder)
-    config = M2M100Config(
-        # Language tokens and made-up words come after the sentencepiece vocabulary.
-        vocab_size=max(tokenizer.lang_code_to_id.values()) + 1 + tokenizer.num_madeup_words,
-        d_model=16, encoder_layers=1, decoder_layers=1,
-        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32,
-        max_position_embeddings=MAX_POSITIONS, pad_token_id=1, bos_token_id=0, eos_token_id=2,
-        decoder_start_token_id=2,
-    )
-    torch.manual_seed(0)
-    M2M100ForConditionalGeneration(config).save_pretrained(folder)
-    return folder
-
-
-NLI_LABELS = {0: "entailment", 1: "neutral", 2: "contradiction"}
-NLI_MAX = 32
-
-
-def _save_nli(folder: Path, id2label: dict[int, str], perm: list[int] | None = None) -> Path:
-    """Tiny BERT classifier; `perm` reorders the output rows (row i = old row perm[i])."""
-    import torch
-    from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
-
-    words = sorted({w.strip(".,;").lower() for line in CORPUS for w in line.split()} | {"the", "a", "is", "not"})
-    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ".", ",", ";", "##e", "##s", "##n"]
-    vocab = {t: i for i, t in enumerate([*specials, *words])}
-    BertTokenizer(vocab=vocab, model_max_length=NLI_MAX).save_pretrained(folder)
-    config = BertConfig(
-        vocab_size=len(vocab), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-        intermediate_size=32, max_position_embeddings=NLI_MAX, num_labels=3, initializer_range=0.5,
-        id2label=id2label, label2id={v: k for k, v in id2label.items()},
-    )
-    torch.manual_seed(0)
-    model = BertForSequenceClassification(config)
-    if perm is not None:
-        with torch.no_grad():
-            model.classifier.weight.copy_(model.classifier.weight[perm])
-            model.classifier.bias.copy_(model.classifier.bias[perm])
-    model.save_pretrained(folder)
-    return folder
+    return build_m2m(tmp_path_factory.mktemp("m2m"))
 
 
 @pytest.fixture(scope="module")
 def nli_dirs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The same classifier twice: labels in MNLI order, and with outputs and id2label shuffled."""
-    plain = _save_nli(tmp_path_factory.mktemp("nli"), NLI_LABELS)
+    plain = build_nli(tmp_path_factory.mktemp("nli"), NLI_LABELS)
     perm = [2, 0, 1]  # new output i is old output perm[i]
     shuffled = {i: NLI_LABELS[old].upper() for i, old in enumerate(perm)}
-    return plain, _save_nli(tmp_path_factory.mktemp("nli_shuffled"), shuffled, perm)
+    return plain, build_nli(tmp_path_factory.mktemp("nli_shuffled"), shuffled, perm)
 
 
 # --------------------------------------------------------------------------- seq2seq
