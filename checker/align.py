@@ -57,6 +57,9 @@ def align_pair(a: np.ndarray, b: np.ndarray, config: AlignConfig) -> list[PairBe
                     sim = float(_side_vector(a, pi, di) @ _side_vector(b, pj, dj))
                     # weighted by sentences consumed, so a merge is not cheaper than two 1:1 pairs
                     step = (1.0 - sim) * (di + dj) / 2 + (config.merge_penalty if di + dj > 2 else 0.0)
+                    if sim < config.min_pair_similarity:
+                        # unrelated sentences are not a pair: leaving both out must be cheaper
+                        step += 2 * config.skip_cost
                 total = cost[pi, pj] + step
                 if total < best:
                     best, move = total, (di, dj)
@@ -162,12 +165,17 @@ def align_versions(docs: Sequence[EmbeddedDocument], config: AlignConfig) -> lis
     insertions: dict[int, list[tuple[int, list[int]]]] = {}
     for k, beads in pair.items():
         last_group = -1
-        for bead in beads:
+        for position, bead in enumerate(beads):
             if bead.pivot:
                 last_group = group_of[bead.pivot[0]]
                 slots[2 * last_group + 1].setdefault(k, []).extend(bead.other)
             elif bead.other:
-                insertions.setdefault(2 * last_group + 2, []).append((k, list(bead.other)))
+                following = next((b for b in beads[position + 1 :] if b.pivot), None)
+                if following is not None and group_of[following.pivot[0]] == last_group:
+                    # inside a group another version merged: the sentence belongs to that row
+                    slots[2 * last_group + 1].setdefault(k, []).extend(bead.other)
+                else:
+                    insertions.setdefault(2 * last_group + 2, []).append((k, list(bead.other)))
 
     rows: list[dict[int, list[int]]] = []
     for slot in sorted(set(slots) | set(insertions)):

@@ -40,7 +40,24 @@ class TranslationCache:
         db.execute("CREATE TABLE IF NOT EXISTS translation (key TEXT PRIMARY KEY, english TEXT NOT NULL)")
         return db
 
+    def _recover(self) -> None:
+        """A cache damaged after opening is rebuilt empty: a cache must never end a run."""
+        try:
+            self._db.close()
+        except sqlite3.Error:
+            pass
+        self.path.unlink(missing_ok=True)
+        self._db = self._open()
+
     def get_many(self, model_id: str, lang: str, texts: Iterable[str]) -> dict[str, str]:
+        texts = list(texts)
+        try:
+            return self._get(model_id, lang, texts)
+        except sqlite3.DatabaseError:
+            self._recover()
+            return {}
+
+    def _get(self, model_id: str, lang: str, texts: list[str]) -> dict[str, str]:
         found = {}
         for text in texts:
             row = self._db.execute("SELECT english FROM translation WHERE key = ?", (_key(model_id, lang, text),)).fetchone()
@@ -49,11 +66,16 @@ class TranslationCache:
         return found
 
     def put_many(self, model_id: str, lang: str, pairs: Iterable[tuple[str, str]]) -> None:
-        with self._db:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO translation (key, english) VALUES (?, ?)",
-                [(_key(model_id, lang, t), e) for t, e in pairs],
-            )
+        rows = [(_key(model_id, lang, t), e) for t, e in pairs]
+        for attempt in range(2):
+            try:
+                with self._db:
+                    self._db.executemany("INSERT OR REPLACE INTO translation (key, english) VALUES (?, ?)", rows)
+                return
+            except sqlite3.DatabaseError:
+                if attempt:
+                    raise
+                self._recover()
 
     def close(self) -> None:
         self._db.close()

@@ -28,6 +28,8 @@ _WEEKDAYS = re.compile(
 )
 # "StartPolitikGesetzgebung": menu items glued together by a scraper
 _GLUED_WORDS = re.compile(r"[a-zäöüéèàç][A-ZÄÖÜÉ]")
+# "Von Max Mustermann, 3. März 2024", "By Jane Doe | May 3": a byline names an author
+_BYLINE = re.compile(r"^(von|by|par|oleh|penulis|autor|auteur)\s+\w+", re.IGNORECASE)
 _CLOSING = re.compile(r"[.!?…:;»«\"“”'’)]\s*$")
 
 
@@ -42,7 +44,7 @@ def classify_line(line: str, repeated: bool = False) -> str:
     if short and not _CLOSING.search(line):
         if _TIME.search(line) or _NUMERIC_DATE.search(line) or _WEEKDAYS.search(line):
             return "boilerplate"
-        if _MONTH_DATE.search(line) and len(words) <= 5:
+        if _MONTH_DATE.search(line) and (len(words) <= 5 or _BYLINE.match(line)):
             return "boilerplate"
     if len(_GLUED_WORDS.findall(line)) >= 2 and len(words) <= 12:
         return "boilerplate"

@@ -32,6 +32,9 @@ content; files that match nothing are listed as unrelated and not compared.
 """
 
 PAIRS_EXAMPLES = """\
+example:
+  checker pairs data.tsv --source-lang de --target-lang en --jsonl scores.jsonl
+
 The TSV has a header line `source<TAB>target`; one JSON record per pair is
 written to --jsonl: {"index": 0, "divergent": true, "score": 0.87, ...}, where
 score grows with how sure the checker is that the two differ in meaning.
@@ -79,7 +82,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--fail-on",
         choices=["major", "minor", "info", "never"],
-        help="exit 1 when a finding of this severity or worse exists (default from config: major)",
+        help="exit 1 when a finding of this severity or worse exists (default from config: minor)",
+    )
+    check.add_argument(
+        "--min-severity",
+        choices=["major", "minor", "info"],
+        help="leave findings below this severity out of the reports (default from config: minor)",
     )
     check.add_argument("--quiet", "-q", action="store_true", help="no progress and no summary on the terminal")
     check.add_argument("--no-color", action="store_true", help="plain terminal output")
@@ -102,13 +110,21 @@ def _parser() -> argparse.ArgumentParser:
         "report",
         help="re-render a saved JSON report (no models needed)",
         description="Re-render a JSON report written by `checker check --json` into other formats.",
+        epilog="example:\n  checker report reports/seeds.json --html review.html",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     report.add_argument("report_json", type=Path, metavar="RUN.json")
     report.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report here")
     report.add_argument("--text", action="store_true", help="print the terminal summary")
     report.add_argument("--no-color", action="store_true", help="plain terminal output")
 
-    models = sub.add_parser("models", help="list the model backends and the weights they use")
+    models = sub.add_parser(
+        "models",
+        help="list the model backends and the weights they use",
+        description="List the model backends, the weights each uses, their sources, licences and checksums.",
+        epilog="example:\n  checker models list",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     models.add_argument("action", choices=["list"], nargs="?", default="list")
     return parser
 
@@ -132,6 +148,7 @@ def _config(args: argparse.Namespace, search_from: Path):
         nli=args.nli,
         nli_model=args.nli_model,
         fail_on=getattr(args, "fail_on", None),
+        min_severity=getattr(args, "min_severity", None),
     )
 
 

@@ -24,6 +24,7 @@ class GroupingConfig:
 @dataclass(frozen=True)
 class AlignConfig:
     skip_cost: float
+    min_pair_similarity: float
     merge_penalty: float
     split_below: float
     split_margin: float
@@ -80,6 +81,7 @@ class Config:
     nli_model: str
     embedder: str
     fail_on: str
+    min_severity: str
     grouping: GroupingConfig
     align: AlignConfig
     compare: CompareConfig
@@ -87,7 +89,9 @@ class Config:
     source: str = field(default="defaults")  # where the overrides came from, for messages
 
     def with_overrides(self, **changes: Any) -> "Config":
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+        changed = replace(self, **{k: v for k, v in changes.items() if v is not None})
+        _validate_choices(changed.__dict__, "command line")
+        return changed
 
     def as_dict(self) -> dict[str, Any]:
         def convert(obj: Any) -> Any:
@@ -111,11 +115,38 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any], where: str, prefix
                 raise CheckerError(f"{where}: '{prefix}{key}' must be a table")
             merged[norm] = _merge(base[norm], value, where, f"{prefix}{key}.")
         else:
-            merged[norm] = value
+            merged[norm] = _checked(base[norm], value, where, f"{prefix}{key}")
     return merged
 
 
+def _checked(default: Any, value: Any, where: str, name: str) -> Any:
+    """The override must have the type of the shipped default (an int may stand for a float)."""
+    expected = type(default)
+    ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        ok, value = True, float(value)
+    if expected is list:
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if not ok:
+        raise CheckerError(f"{where}: '{name}' must be {expected.__name__}, not {value!r}")
+    return value
+
+
+_CHOICES = {
+    "fail_on": ("major", "minor", "info", "never"),
+    "min_severity": ("major", "minor", "info"),
+    "embedder": ("e5",),
+}
+
+
+def _validate_choices(data: Mapping[str, Any], where: str) -> None:
+    for key, allowed in _CHOICES.items():
+        if data[key] not in allowed:
+            raise CheckerError(f"{where}: '{key}' must be one of {', '.join(allowed)}, not {data[key]!r}")
+
+
 def _build(data: Mapping[str, Any], source: str) -> Config:
+    _validate_choices(data, source)
     c = data["compare"]
     return Config(
         languages=tuple(data["languages"]),
@@ -125,6 +156,7 @@ def _build(data: Mapping[str, Any], source: str) -> Config:
         nli_model=data["nli_model"],
         embedder=data["embedder"],
         fail_on=data["fail_on"],
+        min_severity=data["min_severity"],
         grouping=GroupingConfig(**data["grouping"]),
         align=AlignConfig(**data["align"]),
         compare=CompareConfig(

@@ -67,7 +67,10 @@ def build_finding(
         for s, e in d.spans.get(lang, ()):
             words = doc.text[s:e]
             span_texts.append(f"{lang}:{words}")
-            pivot_text = pivot_words(lang, words, pivot) if pivot_words and pivot else None
+            if lang == "en":
+                pivot_text = words  # English is its own pivot
+            else:
+                pivot_text = pivot_words(lang, words, pivot) if pivot_words and pivot else None
             spans.append(Span(s, e, words, pivot_text))
         versions.append(FindingVersion(lang, doc.path, line, start, end, text, pivot, role, tuple(spans)))
     evidence = dict(d.evidence)

@@ -79,7 +79,7 @@ def group_documents(
     for root in sorted(members, key=lambda r: docs[members[r][0]].document.path):
         idx = members[root]
         if len(idx) == 1:
-            unrelated.append(_unrelated(idx[0], docs, scores))
+            unrelated.append(_unrelated(idx[0], docs, scores, cluster_of, config))
             continue
         group = [docs[k] for k in idx]
         base = set_id([d.document.path for d in group], [d.document.lang for d in group])
@@ -90,7 +90,13 @@ def group_documents(
     return sets, unrelated
 
 
-def _unrelated(i: int, docs: Sequence[EmbeddedDocument], scores: dict[tuple[int, int], float]) -> Unrelated:
+def _unrelated(
+    i: int,
+    docs: Sequence[EmbeddedDocument],
+    scores: dict[tuple[int, int], float],
+    cluster_of: list[int],
+    config: GroupingConfig,
+) -> Unrelated:
     doc = docs[i].document
     if len(docs) == 1:
         return Unrelated(doc.path, doc.lang, "only one document: nothing to compare it with")
@@ -100,6 +106,19 @@ def _unrelated(i: int, docs: Sequence[EmbeddedDocument], scores: dict[tuple[int,
             doc.path, doc.lang, "all other documents are in the same language, so none can be a version of it"
         )
     best_score, best = max(candidates)
+    if best_score >= config.min_shared:
+        # it matches a set, but that set already has a version in its language
+        rival = next(
+            (d.document.path for k, d in enumerate(docs) if k != i and d.document.lang == doc.lang and cluster_of[k] == cluster_of[best]),
+            None,
+        )
+        if rival is not None:
+            return Unrelated(
+                doc.path,
+                doc.lang,
+                f"matches {Path(docs[best].document.path).name} ({best_score:.0%} of sentences), but that version set "
+                f"already has a {doc.lang} version, {rival}; one version per language is compared",
+            )
     return Unrelated(
         doc.path,
         doc.lang,

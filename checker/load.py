@@ -60,19 +60,22 @@ def decode_text(data: bytes, path: str) -> str:
         raise InputError(path, "file is empty", "remove it or add the text")
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         try:
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise InputError(path, f"broken UTF-16 at byte {exc.start}", "re-save the file as UTF-8") from exc
-    if b"\x00" in data[:8192]:
-        raise InputError(path, "looks like a binary file, not text", "pass only text or Markdown files")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            path,
-            f"not valid UTF-8 (byte {exc.start})",
-            "convert it, e.g. `iconv -f latin1 -t utf-8 FILE > FILE.utf8`",
-        ) from exc
+    else:
+        if b"\x00" in data[:8192]:
+            raise InputError(path, "looks like a binary file, not text", "pass only text or Markdown files")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                path,
+                f"not valid UTF-8 (byte {exc.start})",
+                "convert it, e.g. `iconv -f latin1 -t utf-8 FILE > FILE.utf8`",
+            ) from exc
+    if not text.strip():
+        raise InputError(path, "file holds only whitespace", "remove it or add the text")
     # One newline convention, so offsets mean the same on every platform.
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

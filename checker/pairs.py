@@ -88,7 +88,8 @@ def score_pairs(
         word_score = 0.0
         if words_src is not None and words_tgt is not None:
             word_score = pair_divergence_score(
-                {f"s:{source_lang}": words_src.words([src_segs[i]]), f"t:{target_lang}": words_tgt.words([tgt_segs[i]])}
+                {"s": words_src.words([src_segs[i]]), "t": words_tgt.words([tgt_segs[i]])},
+                {"s": words_src.pool([src_segs[i]]), "t": words_tgt.pool([tgt_segs[i]])},
             )
         keys = ("a", "b") if same_lang else (source_lang, target_lang)
         fact_hits = compare_bead_facts({keys[0]: pair.source, keys[1]: pair.target}) if not same_lang else []

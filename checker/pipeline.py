@@ -10,7 +10,7 @@ from .align import align_versions
 from .backends.registry import Backends
 from .cache import TranslationCache
 from .compare.bead import BeadComparator, SetContext
-from .compare.lexicon import IsolatedWords, sample_words
+from .compare.lexicon import IsolatedWords, pivot_word_finder, sample_words
 from .compare.wordlinks import DocumentWords
 from .config import Config
 from .embed import EmbeddedDocument, embed_document
@@ -78,13 +78,21 @@ def run_check(
             words=words,
             pivots=pivots,
             langs=vs.langs,
-            isolated=IsolatedWords(backends.embedder, sample_words(d.text for d in vs.documents)),
+            isolated=IsolatedWords(
+                backends.embedder,
+                sample_words([*(d.text for d in vs.documents), " ".join(p for p in pivots.values() if p)]),
+            ),
         )
+        find_pivot_word = pivot_word_finder(ctx.isolated, config.compare.words.isolated_rendered) if backends.translator else None
         rows = []
         for bead in beads:
             result = comparator.compare(bead, ctx)
             for divergence in result.divergences:
-                findings.append(build_finding(vs.id, divergence, bead, beads, ctx.documents, pivots))
+                if SEVERITY_ORDER[divergence.severity] > SEVERITY_ORDER[config.min_severity]:
+                    continue
+                findings.append(
+                    build_finding(vs.id, divergence, bead, beads, ctx.documents, pivots, find_pivot_word)
+                )
             rows.append(
                 AlignedRow(
                     members={

@@ -230,12 +230,6 @@ def test_pairs_writes_one_record_per_pair(workdir, backends, capsys):
     assert "5 pairs scored, 1 divergent" in capsys.readouterr().out
 
 
-@pytest.mark.xfail(
-    reason="pairs.py scores word links between the two sides' *content* words only: a content word "
-    "whose translation is short or a stopword on the other side (alte/old, 3 letters; Morgen is a German "
-    "stopword, morning is not) has no partner, so a correct translation scores as divergent",
-    strict=True,
-)
 @pytest.mark.parametrize("k", [1, 4])
 def test_pairs_translation_with_a_short_word_is_not_divergent(workdir, backends, k):
     write_tsv(workdir / "pairs.tsv", [(SENTENCES["de"][j], SENTENCES["en"][j]) for j in (k, 2, 3)])
@@ -283,11 +277,6 @@ def test_check_help_shows_an_example(capsys):
     assert "checker check " in text.split("usage:", 1)[1].split("\n", 1)[1]  # beyond the usage line
 
 
-@pytest.mark.xfail(
-    reason="only `check` has an epilog with example invocations; `pairs` describes the output but shows "
-    "no command line, `report` and `models` have no epilog",
-    strict=True,
-)
 @pytest.mark.parametrize("command", ["pairs", "report", "models"])
 def test_every_subcommand_help_shows_an_example(capsys, command):
     text = help_text(capsys, command)

@@ -198,11 +198,6 @@ def test_cli_unknown_key_exits_2_naming_the_file(tmp_path, monkeypatch, capsys):
     assert "checker.toml" in err and "fail-onn" in err
 
 
-@pytest.mark.xfail(
-    reason="config values are not validated: fail_on = 'sometimes' in checker.toml is accepted and "
-    "the run ends in a KeyError traceback in cli._exit_code instead of exit 2 naming the file",
-    strict=True,
-)
 def test_invalid_value_in_project_config_exits_2_naming_the_file(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr("checker.backends.registry.build_backends", lambda config: fake_backends())
@@ -218,11 +213,6 @@ def test_invalid_value_in_project_config_exits_2_naming_the_file(tmp_path, monke
     assert "checker.toml" in err and "fail_on" in err
 
 
-@pytest.mark.xfail(
-    reason="config values are not type-checked: a string threshold is accepted and fails later "
-    "inside the pipeline with a TypeError instead of a CheckerError naming the file",
-    strict=True,
-)
 def test_wrongly_typed_threshold_is_refused_at_load(tmp_path):
     (tmp_path / "checker.toml").write_text('[grouping]\npartner_cosine = "high"\n', encoding="utf-8")
     with pytest.raises(CheckerError, match="checker.toml"):

@@ -99,12 +99,6 @@ def test_two_documents_of_one_language_never_share_a_set():
     assert len(unrelated) == 1 and unrelated[0].lang == "de"
 
 
-@pytest.mark.xfail(
-    reason="group._unrelated describes a same-language duplicate that matches the set at 100% as "
-    "'other content, not a translation', which contradicts the score it prints, and does not say "
-    "which document of its language took its place",
-    strict=True,
-)
 def test_reason_for_a_duplicate_language_version_says_so():
     docs = site("site") + [embedded("copy/de.txt", "de", text_of("de", range(5)))]
     _, unrelated = group_documents(docs, GROUPING)

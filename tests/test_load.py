@@ -58,11 +58,6 @@ def test_crlf_and_cr_become_lf():
     assert decode_text(b"eins\r\nzwei\rdrei\n", "x.txt") == "eins\nzwei\ndrei\n"
 
 
-@pytest.mark.xfail(
-    reason="decode_text returns UTF-16 text before the newline normalisation, so a Windows UTF-16 file "
-    "keeps \\r\\n and its offsets differ from the same file saved as UTF-8",
-    strict=True,
-)
 def test_utf16_crlf_is_normalised_like_utf8():
     crlf = GERMAN.replace("\n", "\r\n")
     from_utf16 = decode_text(codecs.BOM_UTF16_LE + crlf.encode("utf-16-le"), "de.txt")

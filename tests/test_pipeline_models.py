@@ -303,11 +303,6 @@ def test_incomplete_model_directory_exits_2(models: dict[str, Path], docs: Path,
     assert f"model directory '{empty}'" in stderr and "incomplete or unreadable" in stderr
 
 
-@pytest.mark.xfail(
-    reason="BUG: an NLI model is loaded only when a bead is scored; with --pivot none no bead is, so a "
-    "missing --nli-model goes unnoticed and the report's signature still claims nli:<dir> and signals:+nli",
-    strict=True,
-)
 def test_missing_nli_model_is_reported_even_when_no_pivot_is_configured(docs: Path, tmp_path: Path) -> None:
     missing = tmp_path / "deberta-mnli"
     code, _, stderr = _cli(

@@ -149,12 +149,6 @@ def test_garbage_cache_file_is_replaced_not_fatal(tmp_path):
     assert again.calls == []
 
 
-@pytest.mark.xfail(
-    reason="TranslationCache only catches DatabaseError while opening; a cache file whose header is "
-    "intact but whose pages are damaged opens fine and then raises 'database disk image is "
-    "malformed' from get_many, ending the run",
-    strict=True,
-)
 def test_damaged_cache_pages_do_not_end_the_run(tmp_path):
     path = tmp_path / "translations.sqlite3"
     cache = TranslationCache(path)

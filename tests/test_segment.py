@@ -98,11 +98,6 @@ def test_boilerplate_lines(line):
     assert classify_line(line) == "boilerplate"
 
 
-@pytest.mark.xfail(
-    reason="a byline with a spelled-out date and a two-word name has 6-7 words; the month-date rule "
-    "only fires up to 5 words, so the byline is classified as a heading and compared as content",
-    strict=True,
-)
 @pytest.mark.parametrize("line", ["Von Max Mustermann, 3. März 2024", "Par Jean Dupont, le 3 mars 2024"])
 def test_byline_with_name_and_month_date_is_boilerplate(line):
     assert classify_line(line) == "boilerplate"

@@ -6,11 +6,12 @@ the top-level models/registry.toml.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config
-from ..errors import CheckerError
+from ..errors import CheckerError, ModelUnavailableError
 from ..protocols import Embedder, NliScorer, Translator, WordEmbedder
 
 # Names a user can download elsewhere and pass as a local directory.
@@ -53,9 +54,9 @@ def build_translator(name: str, model: str) -> Translator | None:
         from .hf_seq2seq import Seq2SeqTranslator
 
         return Seq2SeqTranslator(model or DEFAULT_PIVOT_MODELS.get(name, name))
-    raise CheckerError(
-        f"unknown pivot {name!r} (known: {', '.join(PIVOTS)}, or a local model directory)"
-    )
+    if _looks_like_path(name):
+        _check_local_model(name, "--pivot")
+    raise CheckerError(f"unknown pivot {name!r} (known: {', '.join(PIVOTS)}, or a local model directory)")
 
 
 def build_nli(name: str, model: str) -> NliScorer | None:
@@ -65,10 +66,37 @@ def build_nli(name: str, model: str) -> NliScorer | None:
         from .hf_nli import TransformersNli
 
         return TransformersNli(model or (name if Path(name).is_dir() else DEFAULT_NLI_MODEL))
+    if _looks_like_path(name):
+        _check_local_model(name, "--nli")
     raise CheckerError(f"unknown NLI backend {name!r} (known: {', '.join(NLIS)}, or a local model directory)")
 
 
+def _looks_like_path(name: str) -> bool:
+    return name.startswith(("/", "./", "../", "~")) or os.sep in name and not name.count("/") == 1
+
+
+def _check_local_model(name: str, what: str) -> None:
+    """Fail before any work when a local model directory is missing, not after embedding everything."""
+    if not name or "{src}" in name or not _looks_like_path(name):
+        return
+    path = Path(name).expanduser()
+    if not path.is_dir():
+        raise ModelUnavailableError(
+            f"model directory '{name}' does not exist (given with {what}; download the model elsewhere and "
+            "copy it here, or run without it: the offline default needs no model directory)"
+        )
+
+
 def build_backends(config: Config) -> Backends:
+    pivot_dir = config.pivot if config.pivot not in PIVOTS else config.pivot_model
+    nli_dir = config.nli if config.nli not in NLIS else config.nli_model
+    _check_local_model(pivot_dir, "--pivot")
+    _check_local_model(nli_dir, "--nli")
+    if config.nli != "none" and config.pivot == "none":
+        raise CheckerError(
+            "NLI compares the English pivots of the versions: set a translator as well "
+            "(--pivot marian|nllb|m2m100|llama-cpp or a local model directory), or use --nli none"
+        )
     embedder = build_embedder(config.embedder)
     return Backends(
         embedder=embedder,

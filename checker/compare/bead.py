@@ -124,9 +124,18 @@ class BeadComparator:
             found.extend(compare_words(words, cfg.words, pools, ctx.isolated))
         vectors = {l: _bead_vector(ctx.embedded[l], bead.members[l]) for l in present}
         found.extend(compare_sentences(vectors, cfg.sentence))
+        found = [_with_similarity(d, vectors) for d in found]
         if self.nli is not None and all(pivots.values()):
             found.extend(compare_nli(pivots, self.nli, cfg, pair_chrf))
         return BeadComparison(tuple(_merge(found, chrf)), chrf, pair_chrf)
+
+
+def _with_similarity(d: Divergence, vectors: Mapping[str, np.ndarray]) -> Divergence:
+    """Records how close the blamed sentence stays to the others (centred cosine, mean)."""
+    sims = [float(vectors[x] @ vectors[r]) for x in d.divergent for r in d.reference if x in vectors and r in vectors]
+    if not sims:
+        return d
+    return replace(d, evidence={**d.evidence, "sentence_similarity": round(float(np.mean(sims)), 3)})
 
 
 def _bead_vector(doc: EmbeddedDocument, segments: Sequence[Segment]) -> np.ndarray:

@@ -51,3 +51,18 @@ def sample_words(texts: Iterable[str], limit: int = MEAN_SAMPLE) -> list[str]:
         words = sorted({w.strip(".,;:!?«»“”\"'()[]") for w in text.split()})
         out.extend([w for w in words if len(w) >= 4 and w.isalpha()][:limit])
     return out
+
+
+def pivot_word_finder(isolated: IsolatedWords, min_similarity: float):
+    """For a span of an original, the word of its English pivot that means the same out of context."""
+
+    def find(lang: str, span_text: str, pivot: str) -> str | None:
+        candidates = [w.strip(".,;:!?«»“”\"'()[]") for w in pivot.split()]
+        candidates = [w for w in candidates if len(w) >= 3]
+        if not candidates:
+            return None
+        scored = [(isolated.similarity(span_text, w), w) for w in candidates]
+        best, word = max(scored)
+        return word if best >= min_similarity else None
+
+    return find

@@ -185,7 +185,7 @@ def compare_words(
     pools = pools or words
     langs = [l for l, w in words.items() if w]
     if len(langs) < 3:
-        return compare_word_pair(words, config) if len(langs) == 2 else []
+        return compare_word_pair(words, config, pools) if len(langs) == 2 else []
     links = _links({l: words[l] for l in langs}, floor=config.unlinked)
     found: list[Divergence] = []
     for x in langs:
@@ -295,15 +295,25 @@ def _clause_omission(words, x, refs, groups: list[_TermGroup]) -> Divergence:
     )
 
 
-def compare_word_pair(words: Mapping[str, list[LocatedWord]], config: WordsConfig) -> list[Divergence]:
+def _unrendered(words: list[LocatedWord], pool: list[LocatedWord], config: WordsConfig) -> tuple[list[int], np.ndarray]:
+    """Content words with no partner (word or adjacent pair) at or above `unlinked` in the other pool."""
+    best = _best_in([w.vector for w in words], pool)
+    return [i for i in range(len(words)) if best[i] < config.unlinked], best
+
+
+def compare_word_pair(
+    words: Mapping[str, list[LocatedWord]],
+    config: WordsConfig,
+    pools: Mapping[str, list[LocatedWord]] | None = None,
+) -> list[Divergence]:
     """Two versions: no vote is possible, so both are blamed and the finding stays minor."""
+    pools = pools or words
     a, b = [l for l, w in words.items() if w]
-    links = _links({a: words[a], b: words[b]})
-    orphan_a = [i for i in range(len(words[a])) if links.best[a][b][i] < config.unlinked]
-    orphan_b = [i for i in range(len(words[b])) if links.best[b][a][i] < config.unlinked]
+    orphan_a, best_a = _unrendered(words[a], pools[b], config)
+    orphan_b, best_b = _unrendered(words[b], pools[a], config)
     if not orphan_a or not orphan_b:
         return []
-    lowest = float(min(links.best[a][b].min(), links.best[b][a].min()))
+    lowest = float(min(best_a.min(), best_b.min()))
     score = float(np.clip((config.unlinked - lowest) / max(config.unlinked, 1e-9) + 0.5, 0.0, 1.0))
     terms_a = [words[a][i].text for i in orphan_a]
     terms_b = [words[b][i].text for i in orphan_b]
@@ -325,12 +335,16 @@ def compare_word_pair(words: Mapping[str, list[LocatedWord]], config: WordsConfi
     ]
 
 
-def pair_divergence_score(words: Mapping[str, list[LocatedWord]]) -> float:
-    """A continuous score for two versions: how badly the worst-linked content word is linked (0..1)."""
+def pair_divergence_score(
+    words: Mapping[str, list[LocatedWord]], pools: Mapping[str, list[LocatedWord]] | None = None
+) -> float:
+    """A continuous score for two versions: how badly the worst-rendered content word is rendered (0..1)."""
+    pools = pools or words
     langs = [l for l, w in words.items() if w]
     if len(langs) != 2:
         return 0.0
     a, b = langs
-    links = _links({a: words[a], b: words[b]})
-    lowest = float(min(links.best[a][b].min(), links.best[b][a].min()))
+    best_a = _best_in([w.vector for w in words[a]], pools[b])
+    best_b = _best_in([w.vector for w in words[b]], pools[a])
+    lowest = float(min(best_a.min(), best_b.min()))
     return float(np.clip(1.0 - lowest, 0.0, 1.0))
