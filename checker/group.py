@@ -119,6 +119,8 @@ def _unrelated(
                 f"matches {Path(docs[best].document.path).name} ({best_score:.0%} of sentences), but that version set "
                 f"already has a {doc.lang} version, {rival}; one version per language is compared",
             )
+    if best_score == 0:
+        return Unrelated(doc.path, doc.lang, "no sentence has a counterpart in any version in another language: other content, not a translation")
     return Unrelated(
         doc.path,
         doc.lang,

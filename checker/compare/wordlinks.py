@@ -209,6 +209,7 @@ def compare_words(
         )
         orphans = [i for i in range(len(words[x])) if best_elsewhere[i] < config.orphan_below]
         if orphans:
+            by_orphan: dict[int, list[tuple[_TermGroup, float, dict | None]]] = {}
             for group in missing:
                 closeness = [float(np.mean([links.sims[(x, r)][o, group.members[r]] for r in refs])) for o in orphans]
                 k = int(np.argmax(closeness))
@@ -218,7 +219,11 @@ def compare_words(
                     and lexical["among_references"] >= config.isolated_references_min
                 ):
                     continue
-                found.append(_term_divergence(words, x, refs, group, orphans[k], closeness[k], lexical))
+                by_orphan.setdefault(orphans[k], []).append((group, closeness[k], lexical))
+            # one finding per word of x, naming every term of the others it stands against
+            for orphan, matches in by_orphan.items():
+                group, closeness, lexical = max(matches, key=lambda m: m[0].strength - m[1])
+                found.append(_term_divergence(words, x, refs, group, orphan, closeness, lexical, [m[0] for m in matches]))
         elif len(missing) >= config.omitted_words:
             found.append(_clause_omission(words, x, refs, missing))
     return found
@@ -249,13 +254,23 @@ def _lexical_evidence(words, x, refs, group: _TermGroup, orphan: int, isolated: 
 
 
 def _term_divergence(
-    words, x, refs, group: _TermGroup, orphan: int, closeness: float, lexical: dict | None = None
+    words,
+    x,
+    refs,
+    group: _TermGroup,
+    orphan: int,
+    closeness: float,
+    lexical: dict | None = None,
+    all_groups: list[_TermGroup] | None = None,
 ) -> Divergence:
+    groups = all_groups or [group]
     score = float(np.clip(group.strength - closeness, 0.0, 1.0))
-    ref_terms = {r: words[r][group.members[r]].text for r in refs}
+    ref_terms = {r: " / ".join(words[r][g.members[r]].text for g in groups) for r in refs}
     said = words[x][orphan].text
     quoted = ", ".join(f"{r} “{t}”" for r, t in ref_terms.items())
-    spans = {r: ((words[r][group.members[r]].start, words[r][group.members[r]].end),) for r in refs}
+    spans = {
+        r: tuple(sorted((words[r][g.members[r]].start, words[r][g.members[r]].end) for g in groups)) for r in refs
+    }
     spans[x] = ((words[x][orphan].start, words[x][orphan].end),)
     return Divergence(
         kind="term",
