@@ -120,7 +120,7 @@ def _unrelated(
                 f"already has a {doc.lang} version, {rival}; one version per language is compared",
             )
     if best_score == 0:
-        return Unrelated(doc.path, doc.lang, "no sentence has a counterpart in any version in another language: other content, not a translation")
+        return Unrelated(doc.path, doc.lang, "none (0%) of its sentences has a counterpart in a version in another language: other content, not a translation")
     return Unrelated(
         doc.path,
         doc.lang,
