@@ -68,11 +68,6 @@ class CompareConfig:
 
 
 @dataclass(frozen=True)
-class SeverityConfig:
-    major_kinds: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class Config:
     languages: tuple[str, ...]
     pivot: str
@@ -85,7 +80,6 @@ class Config:
     grouping: GroupingConfig
     align: AlignConfig
     compare: CompareConfig
-    severity: SeverityConfig
     source: str = field(default="defaults")  # where the overrides came from, for messages
 
     def with_overrides(self, **changes: Any) -> "Config":
@@ -168,7 +162,6 @@ def _build(data: Mapping[str, Any], source: str) -> Config:
             omission=OmissionConfig(**c["omission"]),
             sentence=SentenceConfig(**c["sentence"]),
         ),
-        severity=SeverityConfig(major_kinds=tuple(data["severity"]["major_kinds"])),
         source=source,
     )
 

@@ -24,7 +24,7 @@ def test_defaults_load_and_match_the_shipped_file():
     assert config.grouping.partner_cosine == shipped["grouping"]["partner_cosine"]
     assert config.align.skip_cost == shipped["align"]["skip_cost"]
     assert config.compare.words.min_word_chars == shipped["compare"]["words"]["min_word_chars"]
-    assert config.severity.major_kinds == tuple(shipped["severity"]["major_kinds"])
+    assert config.min_severity == shipped["min_severity"]
     assert "ms" not in config.languages  # Malay is left out on purpose
 
 

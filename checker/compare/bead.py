@@ -94,30 +94,7 @@ class BeadComparator:
             found = compare_gaps(bead, ctx.langs, cfg.omission, cfg.words.min_word_chars)
             return BeadComparison(tuple(_merge(found, chrf)), chrf, pair_chrf)
 
-        found: list[Divergence] = []
-        originals = {}
-        offsets = {}
-        for l in present:
-            segs = bead.members[l]
-            originals[l] = ctx.documents[l].text[segs[0].start : segs[-1].end]
-            offsets[l] = segs[0].start
-        for fd in compare_bead_facts(originals):
-            found.append(
-                Divergence(
-                    kind=fd.kind if fd.kind != "relative_time" else "date",
-                    severity=fd.severity,
-                    score=0.95,
-                    message=fd.message,
-                    divergent=tuple(fd.divergent),
-                    reference=tuple(fd.reference),
-                    spans={
-                        l: tuple((f.start + offsets[l], f.end + offsets[l]) for f in facts)
-                        for l, facts in fd.spans.items()
-                    },
-                    evidence={"signal": "rule", "rule": fd.rule},
-                    signal="facts",
-                )
-            )
+        found = _fact_divergences(bead, ctx, present)
         if ctx.words is not None:
             words = {l: ctx.words[l].words(bead.members[l]) for l in present}
             pools = {l: ctx.words[l].pool(bead.members[l]) for l in present}
@@ -128,6 +105,32 @@ class BeadComparator:
         if self.nli is not None and all(pivots.values()):
             found.extend(compare_nli(pivots, self.nli, cfg, pair_chrf))
         return BeadComparison(tuple(_merge(found, chrf)), chrf, pair_chrf)
+
+
+def _fact_divergences(bead: Bead, ctx: SetContext, present: Sequence[str]) -> list[Divergence]:
+    """Rule checks on the original sentences, with spans moved to file offsets."""
+    originals, offsets = {}, {}
+    for lang in present:
+        segs = bead.members[lang]
+        originals[lang] = ctx.documents[lang].text[segs[0].start : segs[-1].end]
+        offsets[lang] = segs[0].start
+    return [
+        Divergence(
+            kind=fd.kind if fd.kind != "relative_time" else "date",
+            severity=fd.severity,
+            score=0.95,
+            message=fd.message,
+            divergent=tuple(fd.divergent),
+            reference=tuple(fd.reference),
+            spans={
+                lang: tuple((f.start + offsets[lang], f.end + offsets[lang]) for f in facts)
+                for lang, facts in fd.spans.items()
+            },
+            evidence={"signal": "rule", "rule": fd.rule},
+            signal="facts",
+        )
+        for fd in compare_bead_facts(originals)
+    ]
 
 
 def _with_similarity(d: Divergence, vectors: Mapping[str, np.ndarray]) -> Divergence:
