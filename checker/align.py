@@ -83,18 +83,22 @@ def _split_unmatched(beads: list[PairBead], a: np.ndarray, b: np.ndarray, config
         if not bead.pivot or not bead.other or len(bead.pivot) + len(bead.other) <= 2:
             out.append(bead)
             continue
-        if len(bead.other) > 1:
-            target = normalised(a[list(bead.pivot)].sum(axis=0))
-            keep = [k for k in bead.other if not _adds_nothing(k, bead.other, b, target, config)]
-            if keep and len(keep) < len(bead.other):
-                out.extend(_regroup(bead.pivot, bead.other, keep, other_side=True))
+        split = None
+        # (the merged side, its vectors, the other side, its vectors, is the merged side `other`)
+        for side, vectors, facing, facing_vectors, other_side in (
+            (bead.other, b, bead.pivot, a, True),
+            (bead.pivot, a, bead.other, b, False),
+        ):
+            if len(side) < 2:
                 continue
-        if len(bead.pivot) > 1:
-            target = normalised(b[list(bead.other)].sum(axis=0))
-            keep = [k for k in bead.pivot if not _adds_nothing(k, bead.pivot, a, target, config)]
-            if keep and len(keep) < len(bead.pivot):
-                out.extend(_regroup(bead.pivot, bead.other, keep, other_side=False))
-                continue
+            target = normalised(facing_vectors[list(facing)].sum(axis=0))
+            keep = [k for k in side if not _adds_nothing(k, side, vectors, target, config)]
+            if keep and len(keep) < len(side):
+                split = _regroup(bead.pivot, bead.other, keep, other_side=other_side)
+                break
+        if split:
+            out.extend(split)
+            continue
         out.append(bead)
     return out
 
