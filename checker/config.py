@@ -48,6 +48,7 @@ class WordsConfig:
 @dataclass(frozen=True)
 class OmissionConfig:
     min_content_words: int
+    covered_by_neighbours: float
 
 
 @dataclass(frozen=True)

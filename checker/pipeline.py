@@ -85,8 +85,9 @@ def run_check(
         )
         find_pivot_word = pivot_word_finder(ctx.isolated, config.compare.words.isolated_rendered) if backends.translator else None
         rows = []
-        for bead in beads:
-            result = comparator.compare(bead, ctx)
+        for position, bead in enumerate(beads):
+            neighbours = beads[max(0, position - 1) : position] + beads[position + 1 : position + 2]
+            result = comparator.compare(bead, ctx, neighbours)
             for divergence in result.divergences:
                 if SEVERITY_ORDER[divergence.severity] > SEVERITY_ORDER[config.min_severity]:
                     continue

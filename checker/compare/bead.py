@@ -23,12 +23,12 @@ from ..facts.compare import compare_bead_facts
 from ..protocols import NliScorer
 from ..records import Bead, Document, Segment
 from .divergence import Divergence
-from .gaps import compare_gaps
+from .gaps import compare_gaps, covered_by_neighbours
 from .lexicon import IsolatedWords
 from .nli import compare_nli
 from .similarity import compare_sentences
 from .surface import pairwise_chrf
-from .wordlinks import DocumentWords, compare_words
+from .wordlinks import DocumentWords, compare_words, rendered_elsewise
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,7 +83,21 @@ class BeadComparator:
         self.config = config
         self.nli = nli
 
-    def compare(self, bead: Bead, ctx: SetContext) -> BeadComparison:
+    def _same_name_after_all(self, d: Divergence, ctx: SetContext) -> bool:
+        """A name "swap" whose names are cognates, transliterations or words that mean the same
+        out of context (Écosse / Scotland) is a translated name, not a divergence."""
+        if d.kind != "entity":
+            return False
+        def text(lang: str, start: int, end: int) -> str:
+            return ctx.documents[lang].text[start:end]
+
+        blamed = [text(l, s, e) for l in d.divergent for s, e in d.spans.get(l, ())]
+        others = [text(l, s, e) for l in d.reference for s, e in d.spans.get(l, ())]
+        if not blamed or not others:
+            return False
+        return rendered_elsewise(others, blamed, ctx.isolated, self.config.compare.words)
+
+    def compare(self, bead: Bead, ctx: SetContext, neighbours: Sequence[Bead] = ()) -> BeadComparison:
         present = [l for l in ctx.langs if bead.members.get(l)]
         pivots = {l: " ".join(ctx.pivots.get((l, s.index), "") for s in bead.members[l]).strip() for l in present}
         pair_chrf = pairwise_chrf({l: p for l, p in pivots.items() if p})
@@ -91,10 +105,16 @@ class BeadComparator:
         cfg = self.config.compare
 
         if len(present) < len(ctx.langs):
-            found = compare_gaps(bead, ctx.langs, cfg.omission, cfg.words.min_word_chars)
+            missing = [l for l in ctx.langs if l not in present]
+            covered = (
+                covered_by_neighbours(bead, neighbours, present, missing, ctx.words, cfg.omission, cfg.words.linked)
+                if ctx.words is not None
+                else 0.0
+            )
+            found = compare_gaps(bead, ctx.langs, cfg.omission, cfg.words.min_word_chars, covered)
             return BeadComparison(tuple(_merge(found, chrf)), chrf, pair_chrf)
 
-        found = _fact_divergences(bead, ctx, present)
+        found = [d for d in _fact_divergences(bead, ctx, present) if not self._same_name_after_all(d, ctx)]
         if ctx.words is not None:
             words = {l: ctx.words[l].words(bead.members[l]) for l in present}
             pools = {l: ctx.words[l].pool(bead.members[l]) for l in present}

@@ -198,7 +198,7 @@ def compare_words(
             terms = [words[r][group.members[r]].text for r in refs]
             candidates = [w.text for w in words[x]]
             candidates += [p for w in words[x] for p in compound_parts(w.text, x)]
-            if _rendered_elsewise(terms, candidates, isolated, config):
+            if rendered_elsewise(terms, candidates, isolated, config):
                 continue
             missing.append(group)
         if not missing:
@@ -229,12 +229,13 @@ def compare_words(
     return found
 
 
-def _rendered_elsewise(terms: list[str], candidates: list[str], isolated: IsolatedWords | None, config: WordsConfig) -> bool:
+def rendered_elsewise(terms: list[str], candidates: list[str], isolated: IsolatedWords | None, config: WordsConfig) -> bool:
     """The term is in x after all: as a cognate or transliteration (Lavrov/Lawrow,
     continent/Kontinent), or as a word that means the same out of context."""
-    folded = [anyascii(t).lower() for t in terms]
+    # spaces and hyphens do not make another name: Sky Blues / Skyblues
+    folded = [anyascii(t).lower().replace(" ", "").replace("-", "") for t in terms]
     for c in candidates:
-        fc = anyascii(c).lower()
+        fc = anyascii(c).lower().replace(" ", "").replace("-", "")
         if any(fuzz.ratio(fc, t) >= config.cognate_ratio for t in folded):
             return True
     if isolated is not None:
