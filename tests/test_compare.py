@@ -339,3 +339,70 @@ def test_two_version_translation_with_stopword_counterparts_has_no_term_finding(
     texts = {"de": SENTENCES["de"][4], "en": SENTENCES["en"][4]}
     bead, ctx = context(texts)
     assert BeadComparator(CONFIG, None).compare(bead, ctx).divergences == ()
+
+
+# --- gaps checked against the neighbouring beads -------------------------------------------------------------
+
+
+def _two_sentence_context(id_text: str):
+    """de and fr say sentences 0 and 1 in two lines; id says `id_text` on one line."""
+    embedder = ConceptEmbedder()
+    texts = {
+        "de": SENTENCES["de"][0] + "\n" + SENTENCES["de"][1],
+        "fr": SENTENCES["fr"][0] + "\n" + SENTENCES["fr"][1],
+        "id": id_text,
+    }
+    documents, embedded, words = {}, {}, {}
+    for lang, text in texts.items():
+        doc = Document(f"v/{lang}.txt", lang, text + "\n", "")
+        e = embed_document(doc, segment_document(doc), embedder)
+        documents[lang], embedded[lang] = doc, e
+        words[lang] = DocumentWords(e.segments, lang, embedder, CONFIG.compare.words)
+    ctx = SetContext(documents, embedded, words, {}, tuple(texts), IsolatedWords(embedder, []))
+    return ctx, {lang: e.segments for lang, e in embedded.items()}
+
+
+def test_gap_whose_words_the_neighbour_holds_is_a_segmentation_difference():
+    # id says both sentences in one: the bead of de/fr sentence 1 has no id member,
+    # but id's neighbouring sentence holds its words
+    ctx, segs = _two_sentence_context(SENTENCES["id"][0].rstrip(".") + " dan " + SENTENCES["id"][1])
+    first = Bead(0, {"de": segs["de"][:1], "fr": segs["fr"][:1], "id": segs["id"][:1]})
+    second = Bead(1, {"de": segs["de"][1:2], "fr": segs["fr"][1:2], "id": ()})
+    result = BeadComparator(CONFIG, None).compare(second, ctx, neighbours=[first])
+    assert result.divergences == ()
+
+
+def test_gap_the_neighbours_do_not_hold_is_an_omission():
+    ctx, segs = _two_sentence_context(SENTENCES["id"][0])
+    first = Bead(0, {"de": segs["de"][:1], "fr": segs["fr"][:1], "id": segs["id"][:1]})
+    second = Bead(1, {"de": segs["de"][1:2], "fr": segs["fr"][1:2], "id": ()})
+    result = BeadComparator(CONFIG, None).compare(second, ctx, neighbours=[first])
+    (d,) = result.divergences
+    assert (d.kind, d.divergent) == ("omission", ("id",))
+    assert d.evidence["found_in_neighbours"] < CONFIG.compare.omission.covered_by_neighbours
+
+
+# --- name swaps that are only spelling -------------------------------------------------------------------------
+
+
+def test_name_written_differently_is_not_a_swap():
+    texts = {
+        "de": "Der Rat von Skyblues genehmigte den neuen Haushalt.",
+        "fr": "Le conseil de Skyblues a approuvé le nouveau budget.",
+        "id": "Dewan Sky Blues menyetujui anggaran baru.",
+    }
+    bead, ctx = context(texts)
+    result = BeadComparator(CONFIG, None).compare(bead, ctx)
+    assert [d for d in result.divergences if d.kind == "entity"] == []
+
+
+def test_a_different_name_is_still_a_swap():
+    texts = {
+        "de": "Der Rat von Skyblues genehmigte den neuen Haushalt.",
+        "fr": "Le conseil de Skyblues a approuvé le nouveau budget.",
+        "id": "Dewan Redhawks menyetujui anggaran baru.",
+    }
+    bead, ctx = context(texts)
+    result = BeadComparator(CONFIG, None).compare(bead, ctx)
+    (d,) = [d for d in result.divergences if d.kind == "entity"]
+    assert d.divergent == ("id",)
