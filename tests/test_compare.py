@@ -131,7 +131,8 @@ def test_nli_blames_the_odd_one_out():
     # how sure: the stronger of contradiction and lack of entailment
     assert d.score == pytest.approx(max(CONTRADICTION.contradict, 1 - CONTRADICTION.entail))
     # both directions of every pair with id were asked, and they are in the evidence
-    assert set(d.evidence["nli"]) == {"id->de", "id->fr", "de->id", "fr->id"}
+    assert set(d.evidence["nli_pairs"]) == {"id->de", "id->fr", "de->id", "fr->id"}
+    assert set(d.evidence["nli"]) == {"entail", "contradict"}
     assert len(nli.calls) == 6  # 3 versions, ordered pairs
 
 

@@ -203,7 +203,9 @@ def test_nli_evidence_reaches_the_finding_on_the_negated_sentence(run: dict[str,
     assert roles == {"en": "divergent", "de": "reference", "fr": "reference"}
     en = next(v for v in f["versions"] if v["lang"] == "en")
     assert en["line"] == 4 and "not" in en["text"]
-    scores = f["evidence"]["nli"]
+    summary = f["evidence"]["nli"]  # the contract's shape: weakest entailment, strongest contradiction
+    assert summary["contradict"] > 0.99 and summary["entail"] < 0.01
+    scores = f["evidence"]["nli_pairs"]
     assert set(scores) == {"en->de", "de->en", "en->fr", "fr->en"}
     for pair in scores.values():
         assert set(pair) == {"entail", "contradict"}

@@ -48,21 +48,19 @@ def compare_nli(
             continue
         if len(refs) >= 2 and any(disagree(a, b) for a in refs for b in refs if a < b):
             continue  # the others do not agree either: no vote
+        directions = [(a, b) for r in refs for a, b in ((x, r), (r, x)) if (a, b) in scores]
+        worst_contra = max(scores[d].contradict for d in directions)
+        worst_entail = min(scores[d].entail for d in directions)
         evidence = {
             "signal": "nli",
-            "nli": {
-                f"{x}->{r}": {"entail": round(scores[(x, r)].entail, 3), "contradict": round(scores[(x, r)].contradict, 3)}
-                for r in refs
-                if (x, r) in scores
-            }
-            | {
-                f"{r}->{x}": {"entail": round(scores[(r, x)].entail, 3), "contradict": round(scores[(r, x)].contradict, 3)}
-                for r in refs
-                if (r, x) in scores
+            # the contract's summary: the weakest entailment and strongest contradiction ...
+            "nli": {"entail": round(worst_entail, 3), "contradict": round(worst_contra, 3)},
+            # ... and every direction that was scored
+            "nli_pairs": {
+                f"{a}->{b}": {"entail": round(scores[(a, b)].entail, 3), "contradict": round(scores[(a, b)].contradict, 3)}
+                for a, b in directions
             },
         }
-        worst_contra = max(max(scores[(x, r)].contradict, scores[(r, x)].contradict) for r in refs if (x, r) in scores)
-        worst_entail = min(min(scores[(x, r)].entail, scores[(r, x)].entail) for r in refs if (x, r) in scores)
         found.append(
             Divergence(
                 kind="meaning",
