@@ -145,3 +145,37 @@ def test_no_relative_time_in_look_alikes(text: str, lang: str) -> None:
 def test_a_time_reference_left_out_is_not_reported() -> None:
     texts = dict(A_YEAR_AGO, fr="Le président proposait une initiative.")
     assert compare_bead_facts(texts) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("ein Jahrzehnt später", "de"), ("une décennie plus tard", "fr"), ("10 ans plus tard", "fr"),
+     ("satu dekade kemudian", "id"), ("a decade later", "en"), ("ten years later", "en")],
+)
+def test_a_decade_is_ten_years(text: str, lang: str) -> None:
+    [fact] = extract_relative_times(text, lang)
+    assert fact.value[:2] == ("+10", "year")
+
+
+def test_decade_and_ten_years_agree_across_versions() -> None:
+    texts = {
+        "en": "St. Martin's was built a decade later.",
+        "de": "St. Martin's wurde ein Jahrzehnt später errichtet.",
+        "fr": "Saint Martin a été bâtie 10 ans plus tard.",
+        "id": "St. Martin dibangun satu dekade kemudian.",
+    }
+    assert compare_bead_facts(texts) == []
+
+
+def test_the_current_period_and_a_shorter_distance_are_not_compared() -> None:
+    texts = {
+        "en": "The Asian Games wrapped up earlier this month in Indonesia.",
+        "de": "Die Asienspiele gingen Anfang dieses Monats in Indonesien zu Ende.",
+        "fr": "Les Jeux d'Asie se sont déroulés quelques jours plus tôt en Indonésie.",
+        "id": "Asian Games berakhir pada awal bulan ini di Indonesia.",
+    }
+    assert [d for d in compare_bead_facts(texts) if d.rule == "relative_time.mismatch"] == []
+    # Like with like is still compared: "last month" is not "this month".
+    changed = dict(texts, fr="Les Jeux d'Asie se sont terminés le mois dernier en Indonésie.")
+    [d] = [d for d in compare_bead_facts(changed) if d.rule == "relative_time.mismatch"]
+    assert d.divergent == ("fr",)

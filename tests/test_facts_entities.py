@@ -113,3 +113,128 @@ def test_adjectives_and_acronyms_count_as_mentions() -> None:
         "en": "The VNA correspondent reported from Minsk, Belarus.",
     }
     assert compare_bead_facts(texts) == []
+
+
+# --- countries with their people and adjectives, inflections, translated names ---------------------
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        (("Scotland", "en"), ("Scottish", "en"), ("Schottland", "de"), ("Schottlands", "de"), ("Écosse", "fr"),
+         ("Ecosse", "fr"), ("Écossais", "fr"), ("Skotlandia", "id")),
+        (("Wales", "en"), ("Welsh", "en"), ("Waliser", "de"), ("Pays de Galles", "fr"), ("Gallois", "fr")),
+        (("Denmark", "en"), ("Dane", "en"), ("Däne", "de"), ("Danois", "fr"), ("Danemark", "fr")),
+        (("Latin America", "en"), ("Lateinamerika", "de"), ("Lateinamerikas", "de"), ("Amérique latine", "fr"),
+         ("Amerika Latin", "id")),
+        (("Catalonia", "en"), ("Catalan", "en"), ("Katalonien", "de"), ("Catalogne", "fr"), ("Katalonia", "id")),
+        (("Bible", "en"), ("Bibel", "de"), ("Bible", "fr"), ("Alkitab", "id")),
+        (("Aids", "en"), ("AIDS", "de"), ("Sida", "fr"), ("AIDS", "id")),
+        (("Bolivia", "en"), ("Boliviens", "de"), ("Bolivie", "fr"), ("Bolivia", "id")),
+        (("Chile", "en"), ("Chile", "de"), ("Chili", "fr"), ("Chili", "id")),
+        (("New York", "en"), ("New Yorks", "de"), ("New York", "fr")),
+        (("White House", "en"), ("Weiße Haus", "de"), ("Maison-Blanche", "fr"), ("Gedung Putih", "id")),
+        (("Germany", "en"), ("German", "en"), ("Deutschland", "de"), ("Allemand", "fr"), ("Jerman", "id")),
+    ],
+)
+def test_countries_people_and_translated_names_are_one_entity(forms: tuple[tuple[str, str], ...]) -> None:
+    facts = []
+    for name, lang in forms:
+        found = [f for f in extract_entities(f"Sie sprachen über {name} und mehr.", lang) if f.text == name]
+        assert found and found[0].value[1] == "known", (name, lang)
+        facts.append(found[0])
+    assert all(same_entity(facts[0], f) for f in facts[1:])
+
+
+def test_different_countries_stay_different() -> None:
+    [chile] = [f for f in extract_entities("au bénéfice du Chili", "fr") if f.text == "Chili"]
+    [bolivia] = [f for f in extract_entities("in Bolivia's favour", "en") if f.text == "Bolivia"]
+    assert not same_entity(chile, bolivia)
+
+
+BOLIVIA = {
+    "en": "Some analysts believe that the court is unlikely to decide in Bolivia's favour.",
+    "de": "Einige Analysten halten es für unwahrscheinlich, dass das Gericht zugunsten Boliviens entscheidet.",
+    "fr": "Certains analystes pensent que le tribunal se prononcera peu probablement en faveur de la Bolivie.",
+    "id": "Beberapa analis yakin bahwa pengadilan tidak mungkin memutuskan untuk kepentingan Bolivia.",
+}
+
+
+def test_german_genitives_match_and_a_swapped_country_is_still_found() -> None:
+    assert [d for d in compare_bead_facts(BOLIVIA) if d.kind == "entity"] == []
+    swapped = dict(BOLIVIA, fr=BOLIVIA["fr"].replace("de la Bolivie", "du Chili"))
+    [d] = [d for d in compare_bead_facts(swapped) if d.kind == "entity"]
+    assert (d.divergent, d.rule) == (("fr",), "entity.mismatch")
+
+
+def test_a_name_translated_word_by_word_is_not_a_swap() -> None:
+    texts = {
+        "en": "It was funded by the National Natural Science Foundation, the Department of Defense and the "
+              "White House, said the Select Committee.",
+        "de": "Es wurde von der National Natural Science Foundation, dem Verteidigungsministerium und dem Weißen "
+              "Haus finanziert, sagte der Sonderausschuss.",
+        "fr": "Il a été financé par la National Natural Science Foundation, le Pentagone et la Maison-Blanche, "
+              "selon le Select Committee.",
+        "id": "Ini didanai oleh Yayasan Ilmu Alam Nasional, Departemen Pertahanan, dan Gedung Putih, kata "
+              "Komite Seleksi.",
+    }
+    assert [d for d in compare_bead_facts(texts) if d.severity == "major"] == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("de", "Also sind Batman und Robin, die im Geheimdienst Ihrer Majestät alles falsch machen, wieder da."),
+        ("fr", "Batman et Robin, qui ratent tout au service secret de Sa Majesté, sont de retour."),
+        ("id", "Jadi Batman dan Robin yang salah pada Agen Rahasia Yang Mulia kembali beraksi."),
+    ],
+)
+def test_a_translated_title_is_not_a_swap(lang: str, text: str) -> None:
+    en = "So the Batman and Robin of getting things wrong on Her Majesty's Secret Service are back in action."
+    others = {"en": en, "de": "Also sind Batman und Robin vom Geheimdienst Ihrer Majestät wieder da.",
+              "fr": "Batman et Robin, du service secret de Sa Majesté, sont de retour.",
+              "id": "Batman dan Robin dari Dinas Rahasia Yang Mulia kembali."}
+    texts = dict(others, **{lang: text})
+    assert [d for d in compare_bead_facts(texts) if d.kind == "entity" and d.severity == "major"] == []
+
+
+def test_a_french_institution_name_with_a_common_first_word_is_not_a_swap() -> None:
+    texts = {
+        "en": "Anyone with information should contact Crimestoppers anonymously on 0800 555 111.",
+        "de": "Hinweise nimmt Crimestoppers anonym unter 0800 555 111 entgegen.",
+        "fr": "Toute personne disposant d'informations peut contacter l'organisme Échec au crime au 0800 555 111.",
+        "id": "Siapa pun yang memiliki informasi dapat menghubungi Crimestoppers secara anonim di 0800 555 111.",
+    }
+    assert [d for d in compare_bead_facts(texts) if d.kind == "entity" and d.severity == "major"] == []
+
+
+@pytest.mark.parametrize("lang", ["de", "fr", "id", "en"])
+def test_names_match_without_their_spaces_and_hyphens(lang: str) -> None:
+    texts = {
+        "en": "The Sky Blues won again at home.",
+        "de": "Die Sky Blues gewannen wieder zu Hause.",
+        "fr": "Les Sky Blues ont encore gagné à domicile.",
+        "id": "Sky Blues kembali menang di kandang.",
+    }
+    texts[lang] = texts[lang].replace("Sky Blues", "Skyblues")
+    assert [d for d in compare_bead_facts(texts) if d.kind == "entity"] == []
+
+
+def test_an_adjective_with_a_hyphen_mentions_its_country() -> None:
+    texts = {
+        "en": "He joked about being so positive about the North Korean leader.",
+        "de": "Er scherzte über seine positiven Äußerungen über den Führer Nordkoreas.",
+        "fr": "Trump a plaisanté sur son attitude si positive à l'égard du leader nord-coréen.",
+        "id": "Dia bercanda tentang sikapnya yang sangat positif terhadap pemimpin Korea Utara.",
+    }
+    assert [d for d in compare_bead_facts(texts) if d.kind == "entity"] == []
+
+
+def test_saint_and_st_are_one_name() -> None:
+    texts = {
+        "en": "The Rev. David Johnson, his successor at St. Martin's, called them the bells of the poor.",
+        "de": "Reverend David Johnson, sein Nachfolger in St. Martin's, nannte sie die Glocken der Armen.",
+        "fr": "Son successeur à Saint Martin, le Révérend David Johnson, les appelait les cloches des pauvres Noirs.",
+        "id": "Pendeta David Johnson, Anak dan penggantinya di St. Martin, menyebutnya lonceng kaum miskin.",
+    }
+    assert [d for d in compare_bead_facts(texts) if d.kind == "entity"] == []

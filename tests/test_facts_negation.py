@@ -99,3 +99,107 @@ def test_two_cues_against_one_is_not_a_flip() -> None:
         "en": "He said he would not resign and dismissed the allegations as unfounded.",
     }
     assert compare_bead_facts(texts) == []
+
+
+# --- negation moved into the lexicon, fixed expressions, double negation -----------------------
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        {   # "unusual" / "ungewöhnlich" / "peu habituelle" / "tidak lazim"
+            "en": "He defended his unusual approach to relations with Kim.",
+            "de": "Er verteidigte seine ungewöhnliche Art, über die Beziehung zu Kim zu sprechen.",
+            "fr": "Il justifia son approche peu habituelle quant aux relations avec Kim.",
+            "id": "Dia membela pendekatannya yang tidak lazim tentang hubungan dengan Kim.",
+        },
+        {   # "lack of remorse" / "mangelnder Reue" / "absence de remords" / "tidak menunjukkan penyesalan"
+            "en": "Saipov demonstrated a lack of remorse, according to court documents.",
+            "de": "Saipov zeugte laut Gerichtsunterlagen von mangelnder Reue.",
+            "fr": "Saipov a démontré une absence de remords, selon des pièces judiciaires.",
+            "id": "Menurut dokumen pengadilan, Saipov tidak menunjukkan rasa penyesalan.",
+        },
+        {   # "never knew" / "nie erfahren" / "ignorait" / "tidak pernah mengetahui"
+            "en": "He was killed four days later and never knew he had won the medal.",
+            "de": "Er wurde vier Tage später getötet und hat nie erfahren, dass er die Medaille gewonnen hatte.",
+            "fr": "Il a été tué quatre jours plus tard et ignorait qu'il avait obtenu la médaille.",
+            "id": "Dia dibunuh empat hari kemudian dan tidak pernah mengetahui bahwa ia memenangkan medali itu.",
+        },
+        {   # "was unable to" / "schaffte es nicht" / "n'a pas été capable" / "tidak mampu"
+            "en": "He was unable to increase his pace in the last eight laps.",
+            "de": "Er schaffte es nicht, in den letzten acht Runden zuzulegen.",
+            "fr": "Il n'a pas été capable d'accélérer dans les huit derniers tours.",
+            "id": "Dia tidak mampu meningkatkan kecepatannya di delapan lap terakhir.",
+        },
+        {   # "without" / "ohne" / "privés de" / "tanpa"
+            "en": "Gerrard's side remain without an away win this season.",
+            "de": "Gerrards Mannschaft bleibt in dieser Saison ohne Auswärtssieg.",
+            "fr": "Les hommes de Gerrard sont privés de victoire à l'extérieur cette saison.",
+            "id": "Tim Gerrard tetap tanpa kemenangan tandang musim ini.",
+        },
+        {   # "has yet to be determined" / "steht noch nicht fest" / "ne sait pas encore" / "belum ditentukan"
+            "en": "But just how many minutes he'll play has yet to be determined.",
+            "de": "Wie viele Minuten er spielen wird, steht jedoch noch nicht fest.",
+            "fr": "Mais on ne sait pas encore combien de minutes il jouera.",
+            "id": "Namun, belum ditentukan berapa menit dia akan bermain.",
+        },
+        {   # "non-profit" / "Non-Profit" / "à but non lucratif" / "nirlaba"
+            "en": "The Consumer Energy Alliance is a non-profit group.",
+            "de": "Die Consumer Energy Alliance ist eine Non-Profit-Gruppe.",
+            "fr": "La Consumer Energy Alliance est un organisme à but non lucratif.",
+            "id": "Consumer Energy Alliance adalah sebuah kelompok nirlaba.",
+        },
+    ],
+)
+def test_negation_moved_into_the_lexicon_is_no_flip(texts: dict[str, str]) -> None:
+    assert [d for d in compare_bead_facts(texts) if d.kind == "negation"] == []
+
+
+def test_a_real_flip_next_to_lexical_words_is_still_found() -> None:
+    texts = {
+        "en": "I am hoping I can really contribute and help guide the sport in Scotland.",
+        "de": "Ich hoffe, dass ich einen wirklichen Beitrag leisten und den Sport in Schottland anleiten kann.",
+        "fr": "Je souhaite pouvoir vraiment apporter ma contribution et guider ce sport en Écosse.",
+        "id": "Saya berharap tidak dapat benar-benar berkontribusi dan membantu memimpin olahraga di Skotlandia.",
+    }
+    [d] = [d for d in compare_bead_facts(texts) if d.kind == "negation"]
+    assert d.divergent == ("id",)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Tidak lama kemudian, ia tiba. Itu tidak lain adalah presiden. Tidak sedikit orang datang.", "id"),
+        ("Er schrieb den Namen mit oder ohne Bindestrich, ob er wollte oder nicht.", "de"),
+        ("He wrote it with or without a hyphen, whether or not he wanted to. Not long after, he left.", "en"),
+        ("Il n'y a pas que le football. Avec ou sans trait d'union.", "fr"),
+        ("Il n'y en a à peine plus de 200.", "fr"),
+        ("Un organisme à but non lucratif.", "fr"),
+    ],
+)
+def test_fixed_expressions_are_not_negations(text: str, lang: str) -> None:
+    assert extract_negations(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "cue"),
+    [
+        ("Je ne crois pas que ce soit rare.", "fr", "ne crois pas"),
+        ("Dia tidak terlalu memikirkannya.", "id", "tidak"),
+        ("Vestry tidak terlibat dalam perekrutan.", "id", "tidak"),
+    ],
+)
+def test_negations_that_look_like_fixed_expressions_still_count(text: str, lang: str, cue: str) -> None:
+    [fact] = extract_negations(text, lang)
+    assert fact.text == cue
+
+
+def test_two_cues_in_a_row_cancel_out() -> None:
+    texts = {
+        "en": "It is not the first time charges have been filed against Palin.",
+        "fr": "Ce n'est pas la première fois que des accusations sont portées contre Palin.",
+        "id": "Ini bukan kali pertama tuntutan diajukan terhadap Palin.",
+        "de": "Es ist nicht nicht das erste Mal, dass gegen Palin Anzeige erhoben wurde.",
+    }
+    [d] = [d for d in compare_bead_facts(texts) if d.kind == "negation"]
+    assert d.divergent == ("de",)

@@ -161,3 +161,134 @@ def test_two_versions_check_the_second_against_the_english_or_first() -> None:
     assert (d.divergent, d.reference) == (("de",), ("en",))
     [d] = compare_bead_facts({"fr": SOLDIERS["fr"], "de": changed})
     assert (d.divergent, d.reference) == (("de",), ("fr",))
+
+
+# --- decades, abbreviations, clock times, spaces between numbers --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("in the 1980s", "en"), ("in the 1980's", "en"), ("in the mid-1980s", "en"), ("in den 1980er Jahren", "de"),
+     ("dans les années 1980", "fr"), ("pada tahun 1980-an", "id")],
+)
+def test_decades_read_as_their_first_year(text: str, lang: str) -> None:
+    assert [f.value[0][0] for f in extract_numbers(text, lang)] == ["1980"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("in the '30s", "en"), ("in den 30er Jahren", "de"), ("dans les années 30", "fr"), ("pada tahun 30-an", "id")],
+)
+def test_two_digit_decades_may_be_the_1930s(text: str, lang: str) -> None:
+    [fact] = extract_numbers(text, lang)
+    assert "1930" in fact.value[0] and "30" in fact.value[0]
+
+
+def test_a_decade_agrees_across_languages_and_a_changed_one_does_not() -> None:
+    texts = {
+        "en": "Sainsbury's tested a joint venture with Boots in the early 2000s.",
+        "de": "Sainsbury's testete Anfang der 2000er Jahre ein Joint Venture mit Boots.",
+        "fr": "Sainsbury's a testé une coentreprise avec Boots au début des années 2000.",
+        "id": "Sainsbury's menguji usaha patungan dengan Boots pada awal tahun 2000-an.",
+    }
+    assert [d for d in compare_bead_facts(texts) if d.kind == "number"] == []
+    changed = dict(texts, en=texts["en"].replace("2000s", "1990s"))
+    [d] = [d for d in compare_bead_facts(changed) if d.kind == "number"]
+    assert d.divergent == ("en",) and "1990s" in d.message
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("$125m", "125000000"), ("£125m", "125000000"), ("2.8bn", "2800000000"), ("$2.8bn", "2800000000"),
+     ("€5bn", "5000000000"), ("US$3m", "3000000")],
+)
+def test_english_money_abbreviations(text: str, value: str) -> None:
+    [fact] = extract_numbers(f"It cost {text} last year.", "en")
+    assert fact.value[0] == (value,)
+
+
+def test_bare_m_and_k_keep_their_plain_reading() -> None:
+    [sprint] = extract_numbers("She won the 100m sprint.", "en")
+    [run] = extract_numbers("He ran a 5k race.", "en")
+    assert set(sprint.value[0]) == {"100000000", "100"}
+    assert set(run.value[0]) == {"5000", "5"}
+
+
+def test_abbreviated_amounts_agree_with_spelled_scales() -> None:
+    texts = {
+        "en": "It bought Lloyds Pharmacy for £125m and eyes the £2.8bn beauty market.",
+        "de": "Es kaufte Lloyds Pharmacy für 125 Millionen Pfund und zielt auf den 2,8 Milliarden Pfund "
+              "schweren Markt.",
+        "fr": "Il a acheté Lloyds Pharmacy pour 125 millions de livres et vise le marché de 2,8 milliards de livres.",
+        "id": "Perusahaan itu membeli Lloyds Pharmacy senilai £125 juta dan mengincar pasar senilai £2.8 miliar.",
+    }
+    assert [d for d in compare_bead_facts(texts) if d.kind == "number"] == []
+    changed = dict(texts, en=texts["en"].replace("£125m", "£150m"))
+    [d] = [d for d in compare_bead_facts(changed) if d.kind == "number"]
+    assert d.divergent == ("en",) and "150m" in d.message
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "clock"),
+    [
+        ("at 7.55am", "en", "07:55"), ("at 7:55 a.m.", "en", "07:55"), ("at 3 p.m.", "en", "15:00"),
+        ("at 2pm", "en", "14:00"), ("at 10 AM", "en", "10:00"), ("at 7 o'clock", "en", "07:00"),
+        ("um 7:55 Uhr", "de", "07:55"), ("um 19.30 Uhr", "de", "19:30"), ("um 15 Uhr", "de", "15:00"),
+        ("à 07h55", "fr", "07:55"), ("à 15 h", "fr", "15:00"), ("à 15h", "fr", "15:00"),
+        ("pukul 7.55 pagi", "id", "07:55"), ("pukul 3 sore", "id", "15:00"), ("pukul 2 siang", "id", "14:00"),
+        ("pukul 7 malam", "id", "19:00"), ("14.05 WIB", "id", "14:05"),
+    ],
+)
+def test_clock_times(text: str, lang: str, clock: str) -> None:
+    [fact] = extract_numbers(text, lang)
+    assert fact.value == ((clock,), "time")
+
+
+def test_the_same_time_on_any_dial_agrees_and_a_changed_time_does_not() -> None:
+    texts = {
+        "en": "The woman was found at 7.55am and the police arrived at 3 p.m.",
+        "de": "Die Frau wurde um 7:55 Uhr gefunden, die Polizei kam um 15 Uhr.",
+        "fr": "La femme a été découverte à 07h55 et la police est arrivée à 15 h.",
+        "id": "Wanita itu ditemukan pada pukul 7.55 pagi dan polisi tiba pukul 3 sore.",
+    }
+    assert [d for d in compare_bead_facts(texts) if d.kind == "number"] == []
+    changed = dict(texts, fr=texts["fr"].replace("07h55", "08h55"))
+    [d] = [d for d in compare_bead_facts(changed) if d.kind == "number"]
+    assert d.divergent == ("fr",) and "08h55" in d.message
+
+
+def test_a_time_written_as_a_bare_number_matches_but_decimals_stay_decimals() -> None:
+    [time] = extract_numbers("um 7:55 Uhr", "de")
+    [bare] = extract_numbers("at 7.55 that morning", "en")
+    [other] = extract_numbers("at 8.55 that morning", "en")
+    assert bare.value == (("7.55",), "")  # no clock word: a decimal
+    assert same_number(time, bare) and not same_number(time, other)
+    [metres] = extract_numbers("7.55 meter", "id")
+    assert metres.value == (("7.55",), "")
+
+
+def test_french_space_between_two_numbers_keeps_both_readings() -> None:
+    [fr] = extract_numbers("Appelez les Samaritans au 116\u00a0123.", "fr")
+    assert fr.value[0] == ("116123", "116", "123")
+    texts = {
+        "en": "You can call Samaritans free on 116 123.",
+        "de": "Sie erreichen die Samariter kostenlos unter 116 123.",
+        "fr": "Vous pouvez appeler Samaritans gratuitement au 116 123.",
+        "id": "Anda dapat menghubungi Samaritans secara gratis di nomor 116 123.",
+    }
+    assert [d for d in compare_bead_facts(texts) if d.kind == "number"] == []
+    [grouped] = extract_numbers("1 200 soldats", "fr")
+    assert grouped.value[0][0] == "1200"
+
+
+@pytest.mark.parametrize(("text", "lang"), [("au 44è tour", "fr"), ("au 44e tour", "fr"), ("on the 44th lap", "en")])
+def test_french_and_english_ordinal_endings(text: str, lang: str) -> None:
+    assert [f.value[0][0] for f in extract_numbers(text, lang)] == ["44"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("au XIXe siècle", "fr"), ("pada abad XIX", "id"), ("im 19. Jahrhundert", "de"), ("in the 19th century", "en")],
+)
+def test_centuries_in_roman_numerals(text: str, lang: str) -> None:
+    assert [f.value[0][0] for f in extract_numbers(text, lang)] == ["19"]

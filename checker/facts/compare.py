@@ -21,10 +21,19 @@ Who is divergent:
 Relative times ("a year ago") are only compared when both sides have one;
 leaving one out is paraphrase more often than not.
 
+A name counts as changed only when the two names look like different names:
+both known and different (Chile, Bolivia), or each with a word that is not a
+common word and that the other side does not mention (Shoigu, Lavrov); a name
+translated word by word ("Yayasan Ilmu Alam" for "Natural Science Foundation")
+is not a swap. A relative time naming the current period ("this month") is not
+compared with a shorter distance ("a few days earlier").
+
 Negations are compared by parity: a version whose count of negation cues is
 odd where all others' are even (or the reverse) is flipped, provided one side
 has no cue at all (two cues against one is mostly a negated adjective that
-another language writes with a prefix).
+another language writes with a prefix), two cues in a row cancel ("nicht
+nicht"), and the counts plus lexical negatives ("unlikely", "lack", "ignorait",
+"kurang") flip the same way, since translators move negation into the lexicon.
 
 Versions in languages other than de/fr/id/en (and empty ones) are left out.
 """
@@ -35,9 +44,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Mapping, Sequence
 
-from .dates import date_has_day, extract_dates, extract_relative_times, same_date, same_relative_time
-from .entities import extract_entities, is_strong, loosely_mentioned, mentioned, same_entity
-from .negation import extract_negations
+from .dates import (
+    comparable_relative_times, date_has_day, extract_dates, extract_relative_times, same_date, same_relative_time,
+)
+from .entities import (
+    extract_entities, is_strong, loosely_mentioned, mentioned, omission_matters, plausible_swap, same_entity,
+)
+from .negation import extract_negations, lexical_negatives
 from .numbers import extract_numbers, has_digits, is_count, same_number
 from .records import Fact, FactDivergence
 
@@ -106,6 +119,10 @@ class _KindRules:
     report_added: bool
     # Looser presence, checked before calling a fact left out (None: same as `mentioned`).
     loosely_mentioned: Callable[[Fact, str], bool] | None = None
+    # May the changed facts of a version (its language, the agreed facts per other version, the texts)
+    # stand for the agreed ones at all? None: always. When not, the difference is a paraphrase or a
+    # translation, and no finding is made.
+    plausible: Callable[[Sequence[Fact], str, Mapping[str, Sequence[Fact]], Mapping[str, str]], bool] | None = None
 
 
 def _never(*_: object) -> bool:
@@ -120,8 +137,15 @@ _KINDS: dict[str, _KindRules] = {
     "number": _KindRules("number", same_number, _never, is_count, has_digits, report_added=True),
     "date": _KindRules("date", same_date, _never, _always, date_has_day, report_added=True),
     # Relative times are paraphrased away too often for an omission or addition to mean anything.
-    "relative_time": _KindRules("time reference", same_relative_time, _never, _always, _never, report_added=False),
-    "entity": _KindRules("name", same_entity, mentioned, is_strong, is_strong, False, loosely_mentioned),
+    "relative_time": _KindRules(
+        "time reference", same_relative_time, _never, _always, _never, report_added=False,
+        plausible=lambda changed, _lang, refs, _texts: any(
+            comparable_relative_times(c, a) for c in changed for facts in refs.values() for a in facts
+        ),
+    ),
+    "entity": _KindRules(
+        "name", same_entity, mentioned, is_strong, omission_matters, False, loosely_mentioned, plausible=plausible_swap
+    ),
 }
 
 
@@ -170,6 +194,9 @@ def _compare_kind(
             if rules.may_diverge(f) and all(stated(f, p) for p in others if p != o) and not present(f, d)
         ]
         ref_spans = {o: tuple(g for g in of_kind[o] if any(g is f or rules.same(g, f) for f in agreed)) for o in others}
+        if agreed and changed and rules.plausible is not None:
+            if not rules.plausible(changed, d, ref_spans, texts):
+                continue  # a paraphrase or a translated name, and not a clear omission either
         if agreed and changed:
             spans = {d: changed, **ref_spans}
             message = f"The {rules.noun} differs: {d} has {_show(changed)}, {_refs_phrase(spans, others)}."
@@ -205,17 +232,46 @@ def _count_phrase(facts: Sequence[Fact]) -> str:
     return f"{'a negation' if len(facts) == 1 else f'{len(facts)} negations'} ({cues})"
 
 
-def _compare_negation(facts: Mapping[str, Sequence[Fact]], candidates: Sequence[str]) -> list[FactDivergence]:
+def _effective(cues: Sequence[Fact], text: str) -> int:
+    """Cues that count: two in a row ("nicht nicht", "not not") cancel each other out."""
+    n, k = len(cues), 0
+    while k + 1 < len(cues):
+        a, b = cues[k], cues[k + 1]
+        if a.value == b.value and not text[a.end : b.start].strip():
+            n -= 2
+            k += 2
+        else:
+            k += 1
+    return n
+
+
+@lru_cache(maxsize=4096)
+def _lexical_count(text: str, lang: str) -> int:
+    rl = rule_lang(lang)
+    return len(lexical_negatives(text, rl)) if rl else 0
+
+
+def _compare_negation(
+    facts: Mapping[str, Sequence[Fact]], texts: Mapping[str, str], candidates: Sequence[str]
+) -> list[FactDivergence]:
     cues = {lang: tuple(f for f in fs if f.kind == "negation") for lang, fs in facts.items()}
+    counts = {lang: _effective(cues[lang], texts[lang]) for lang in cues}
+    # Cues plus words that negate by their meaning ("unlikely", "lack", "ignorait", "kurang").
+    totals = {lang: counts[lang] + _lexical_count(texts[lang], lang) for lang in cues}
     out: list[FactDivergence] = []
     for d in candidates:
         others = [lang for lang in cues if lang != d]
-        parities = {len(cues[o]) % 2 for o in others}
-        if len(parities) != 1 or len(cues[d]) % 2 in parities:
+        parities = {counts[o] % 2 for o in others}
+        if len(parities) != 1 or counts[d] % 2 in parities:
             continue
         # One side must have no negation at all: two cues against one is mostly a negated
         # adjective written with a prefix elsewhere ("tidak berdasar" = "unfounded").
-        if cues[d] and any(cues[o] for o in others):
+        if counts[d] and any(counts[o] for o in others):
+            continue
+        # The negation may have moved into the lexicon ("tidak lazim" = "unusual"): the counts with
+        # lexical negatives must flip the same way.
+        total_parities = {totals[o] % 2 for o in others}
+        if len(total_parities) != 1 or totals[d] % 2 in total_parities:
             continue
         spans = {d: cues[d], **{o: cues[o] for o in others}}
         groups: dict[str, list[str]] = {}
@@ -245,5 +301,5 @@ def compare_bead_facts(texts: Mapping[str, str]) -> list[FactDivergence]:
     out: list[FactDivergence] = []
     for kind in _KINDS:
         out.extend(_compare_kind(kind, facts, usable, candidates))
-    out.extend(_compare_negation(facts, candidates))
+    out.extend(_compare_negation(facts, usable, candidates))
     return out

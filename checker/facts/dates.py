@@ -354,9 +354,25 @@ def extract_relative_times(text: str, lang: str) -> list[Fact]:
                 value = "0" if a == "0" else amount[0] + a
             else:
                 value = amount
+            if unit == "decade" and value[1:].isdigit():
+                # "ein Jahrzehnt später" is "10 ans plus tard": a counted decade is ten years.
+                value, unit = value[0] + str(10 * int(value[1:])), "year"
             taken.append((m.start(), m.end()))
             facts.append(Fact("relative_time", (value, unit, anchor), m.start(), m.end(), m.group()))
     return sorted(facts, key=lambda f: f.start)
+
+
+_UNIT_ORDER = {"hour": 0, "day": 1, "week": 2, "month": 3, "year": 4, "decade": 5}
+
+
+def comparable_relative_times(a: Fact, b: Fact) -> bool:
+    """Can one of these stand for the other as a changed time? Not when one names the current period
+    ("this month", "cette année") and the other a shorter distance ("a few days earlier", "yesterday"):
+    that may fall inside the period, so one is a paraphrase of the other, not a changed time."""
+    for x, y in ((a, b), (b, a)):
+        if x.value[0] == "0" and _UNIT_ORDER.get(y.value[1], 9) < _UNIT_ORDER.get(x.value[1], -1):
+            return False
+    return True
 
 
 def same_relative_time(a: Fact, b: Fact) -> bool:

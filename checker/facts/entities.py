@@ -29,7 +29,7 @@ import os
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import Callable
+from typing import Callable, Mapping, Sequence
 
 from anyascii import anyascii
 from rapidfuzz import fuzz
@@ -51,26 +51,34 @@ _TITLES: dict[str, frozenset[str]] = {
     "de": frozenset({
         "herr", "herrn", "frau", "dr", "prof", "papst", "general", "senator", "senatorin", "gouverneur",
         "bürgermeister", "bürgermeisterin", "abgeordnete", "abgeordneten", "abgeordneter", "korrespondent",
-        "korrespondenten", "korrespondentin", "leiter", "leiterin", "premier",
+        "korrespondenten", "korrespondentin", "leiter", "leiterin", "premier", "majestät", "hoheit", "exzellenz",
+        "pfarrer", "pastor", "reverend", "vater", "bischof", "kardinal", "imam", "rabbi", "scheich", "kommissar",
+        "inspektor", "detektiv", "trainer", "richter", "richterin", "professor", "professorin", "doktor",
     }),
     "fr": frozenset({
         "m", "mm", "mme", "mlle", "monsieur", "madame", "président", "présidente", "ministre", "premier",
         "première", "chancelier", "chancelière", "roi", "reine", "pape", "dr", "général", "affaires", "étrangères",
         "secrétaire", "ambassadeur", "ambassadrice", "chef", "état", "états", "etat", "gouvernement", "ministère",
         "conseil", "assemblée", "parlement", "porte", "parole", "sénateur", "maire", "gouverneur", "envoyé",
-        "directeur",
+        "directeur", "majesté", "altesse", "excellence", "révérend", "père", "abbé", "évêque", "cardinal", "imam",
+        "rabbin", "cheikh", "inspecteur", "commissaire", "capitaine", "entraîneur", "juge", "professeur", "docteur",
     }),
     "id": frozenset({
         "presiden", "wakil", "menteri", "luar", "negeri", "dalam", "perdana", "kanselir", "bapak", "ibu", "pak", "bu",
         "tuan", "nyonya", "raja", "ratu", "paus", "dr", "prof", "jenderal", "sekretaris", "utusan", "khusus", "duta",
         "besar", "gubernur", "kepala", "ketua", "juru", "bicara", "dewan", "kementerian", "pemerintah", "walikota",
-        "wali", "kota", "direktur", "koresponden", "mitra", "sang", "anda",
+        "wali", "kota", "direktur", "koresponden", "mitra", "sang", "anda", "yang", "mulia", "pendeta", "pastor",
+        "uskup", "kardinal", "imam", "rabi", "syekh", "inspektur", "detektif", "kapten", "pelatih", "hakim",
+        "profesor", "dokter", "romo",
     }),
     "en": frozenset({
         "mr", "mrs", "ms", "dr", "prof", "president", "minister", "ministers", "foreign", "prime", "chancellor", "king",
         "queen", "pope", "general", "secretary", "ambassador", "senator", "governor", "envoy", "special", "vice",
         "deputy", "sir", "lord", "lady", "spokesman", "spokeswoman", "spokesperson", "chairman", "chair", "director",
         "ministry", "department", "state", "affairs", "office", "mayor", "leader", "chief", "correspondent", "i",
+        "majesty", "highness", "excellency", "rev", "reverend", "father", "pastor", "bishop", "archbishop", "cardinal",
+        "imam", "rabbi", "sheikh", "detective", "inspector", "superintendent", "sergeant", "constable", "captain",
+        "coach", "manager", "judge", "justice", "professor", "doctor",
     }),
 }
 _DE_TITLE_ENDINGS = (
@@ -110,6 +118,8 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
 def skeleton(s: str) -> str:
     """A spelling-neutral key: 'Lawrow' and 'Lavrov' -> 'lavrov', 'Sergueï'/'Sergej'/'Sergey' -> 'sergei'."""
     s = anyascii(s).lower()
+    # "St. Martin", "Sankt Martin" and "Saint Martin" are one name.
+    s = re.sub(r"\b(?:st|sankt)\b\.?", "saint", s)
     for a, b in (("tsch", "ch"), ("sch", "sh"), ("ck", "k"), ("ph", "f"), ("qu", "k"), ("ou", "u"),
                  ("gue", "ge"), ("gui", "gi"), ("w", "v"), ("j", "i"), ("y", "i"), ("z", "s"), ("x", "ks"),
                  ("kh", "h")):
@@ -133,8 +143,13 @@ def _table() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
         names = tuple(n.strip() for n in line.split("\t") if n.strip())
         variants[names[0]] = names
         for n in names:
-            variant_of.setdefault(n if _is_acronym(n) else n.lower(), names[0])
+            variant_of.setdefault(n if _is_acronym(n) else _fold(n), names[0])
     return variant_of, variants
+
+
+def _fold(name: str) -> str:
+    """Lookup form of a name: lowercase, hyphens and spaces alike ("Maison-Blanche", "Maison Blanche")."""
+    return re.sub(r"[\s\u00a0\-\u2010\u2011]+", " ", name.lower())
 
 
 def _is_acronym(s: str) -> bool:
@@ -150,11 +165,14 @@ def _gazetteer() -> re.Pattern[str]:
     for n in names:
         if _is_acronym(n):
             parts.append(f"(?-i:{re.escape(n)})")
-        elif len(n) >= 5:
+            continue
+        # A space in a name may be written as a hyphen and the reverse ("Maison-Blanche").
+        escaped = "[\\s\u00a0\\-\u2010\u2011]".join(re.escape(w) for w in n.split(" "))
+        if len(n) >= 5:
             # Inflected and derived forms: "Moskaus", "Russlands", "Russian", "Indonesian".
-            parts.append(re.escape(n) + r"(?-i:[a-zäöüß]{0,3})")
+            parts.append(escaped + r"(?-i:[a-zäöüß]{0,3})")
         else:
-            parts.append(re.escape(n))
+            parts.append(escaped)
     return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])", re.IGNORECASE)
 
 
@@ -166,7 +184,7 @@ def concept_of(name: str) -> str | None:
     m = _gazetteer().fullmatch(name)
     if not m or not name[:1].isupper():
         return None
-    low = name.lower()
+    low = _fold(name)
     for cut in range(len(low), max(len(low) - 4, 0), -1):
         if low[:cut] in variant_of:
             return variant_of[low[:cut]]
@@ -198,7 +216,7 @@ def _opens_longer_name(text: str, start: int, end: int, lang: str) -> bool:
     # capitalised words and the name itself uninflected.
     need = 2 if lang == "de" else 1
     name = text[start:end]
-    if lang == "de" and name not in _table()[0] and name.lower() not in _table()[0]:
+    if lang == "de" and name not in _table()[0] and _fold(name) not in _table()[0]:
         return False
     after = re.match(r"(?:[ \u00a0][^\W\d_]+){%d}" % need, text[end:])
     if not after:
@@ -293,6 +311,12 @@ def is_strong(fact: Fact) -> bool:
     return fact.value[1] in ("known", "name")
 
 
+def omission_matters(fact: Fact) -> bool:
+    """Worth an omission finding: a known name, or a sure one not made of common words only
+    ("Comité", "Select Committee" and "City" are translated or paraphrased more often than dropped)."""
+    return fact.value[1] == "known" or (fact.value[1] == "name" and bool(_proper_words(fact)))
+
+
 # --- comparison ----------------------------------------------------------------------
 
 
@@ -323,6 +347,8 @@ def _common_prefix(a: str, b: str) -> int:
 def _tokens_match(x: str, y: str) -> bool:
     if x == y:
         return True
+    if len(x) != len(y) and min(len(x), len(y)) >= 2 and (x == y + "s" or y == x + "s"):
+        return True  # German genitive: "Lees", "New Yorks", "Boliviens"
     shorter = min(len(x), len(y))
     if shorter < FUZZY_MIN_LENGTH:
         return False
@@ -385,10 +411,28 @@ def mentioned(fact: Fact, other_text: str) -> bool:
         # Acronym variants are checked in capitals only: "AS" is not the word "as".
         if any(_is_acronym(v) and re.search(rf"(?<![\w]){re.escape(v)}(?![\w])", other_text) for v in names):
             return True
-        return any(_has_word_from(hay, s) for s in _concept_stems(fact.value[0][1:]))
+        stems = _concept_stems(fact.value[0][1:])
+        if any(_has_word_from(hay, s) for s in stems):
+            return True
+        # "nord-coréen", "Nord Korea": a one-word name written in two.
+        return any(len(s) >= 6 and " " not in s and _has_word_from(_joined_pairs(hay), s) for s in stems)
     if len(fact.text.split()) > 1 and re.search(rf"(?<![\w]){re.escape(_initials(fact))}(?![\w])", other_text):
         return True  # "Vietnam News Agency" is "VNA" elsewhere
-    return _covered(fact, lambda t: len(t) >= 3 and _has_word_from(hay, _stem(t)))
+    if _covered(fact, lambda t: len(t) >= 3 and _has_word_from(hay, _stem(t))):
+        return True
+    # Spaces and hyphens come and go: "Skyblues" is "Sky Blues", "nord-coréen" names North Korea.
+    toks = _match_tokens(fact)
+    compact = "".join(toks)
+    if len(compact) < 6:
+        return False
+    return _has_word_from(hay, _stem(compact)) or _has_word_from(_joined_pairs(hay), _stem(compact))
+
+
+@lru_cache(maxsize=4096)
+def _joined_pairs(hay: str) -> str:
+    """Each two neighbouring words of a skeleton written as one: "ski blues" -> "skiblues"."""
+    ws = re.findall(r"[a-z0-9]+", hay)
+    return " ".join(a + b for a, b in zip(ws, ws[1:]))
 
 
 def loosely_mentioned(fact: Fact, other_text: str) -> bool:
@@ -431,3 +475,81 @@ def _concept_stems(concept: str) -> frozenset[str]:
         if len(shared) >= 3:
             stems.add(shared)
     return frozenset(stems)
+
+
+# --- is a difference a swap? ------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """Words that build names of bodies, places and works in any of the four languages, plus function
+    words and titles: what a translator translates inside a name."""
+    import stopwordsiso
+
+    found: set[str] = set()
+    text = resources.files(__package__).joinpath("common_words.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            found.update(line.split("\t", 1)[1].split())
+    for lang in LANGS:
+        found |= {w.lower() for w in stopwordsiso.stopwords(lang)}
+        found |= _TITLES[lang] | _FUNCTION_WORDS[lang]
+    found |= {w.lower() for names in (MONTHS, WEEKDAYS) for ws in names.values() for w in ws}
+    return frozenset(found)
+
+
+def _is_common(word: str) -> bool:
+    common = _common_words()
+    low = word.lower()
+    return low in common or (low.endswith("s") and low[:-1] in common)  # "Projects", "Blancs"
+
+
+def _proper_words(fact: Fact) -> list[str]:
+    """The words of a name that are not common words: 'Lavrov' in 'Sergey Lavrov', none in 'White House'.
+
+    None either when half the words or more are common: a descriptive name ("Defense Advanced Research
+    Projects Agency", "Proyek Penelitian Pertahanan Mutakhir") is translated word by word.
+    """
+    ws = [w.text for w in words(fact.text) if len(w.text) >= 2]
+    proper = [w for w in ws if not _is_common(w)]
+    return proper if 2 * (len(ws) - len(proper)) < len(ws) or len(ws) == 1 else []
+
+
+def _word_mentioned(word: str, text: str) -> bool:
+    hay = skeleton(text)
+    stem = _stem(skeleton(word))
+    if _has_word_from(hay, stem) or _has_word_from(_joined_pairs(hay), stem):
+        return True
+    return word.endswith("s") and len(word) > 3 and _has_word_from(hay, _stem(skeleton(word[:-1])))
+
+
+def plausible_swap(
+    changed: Sequence[Fact], lang: str, refs: Mapping[str, Sequence[Fact]], texts: Mapping[str, str]
+) -> bool:
+    """Do the names `changed` (in version `lang`) and the agreed names `refs` (per other version) look
+    like different names, and not like one name translated word by word?
+
+    Yes when both are known and differ (Chile and Bolivia), or when each side has a proper word,
+    not a common one, that the other side does not mention (Shoigu and Lavrov). "Yayasan Ilmu Alam"
+    against "Natural Science Foundation", or "Échec au crime" against "Crimestoppers" with
+    "Crimestoppers" in no common-word list but "Échec" in one, are translations.
+    """
+    others = [o for o in refs if refs[o]]
+    if not others:
+        return False
+    first = others[0]
+    for c in changed:
+        new_words = [w for w in _proper_words(c) if not any(_word_mentioned(w, texts[o]) for o in refs)]
+        for a in refs[first]:
+            if c.value[0].startswith("@") and a.value[0].startswith("@"):
+                return True
+            if not new_words:
+                continue
+            forms = {o: [g for g in refs[o] if g is a or same_entity(g, a)] for o in others}
+
+            def lost(g: Fact) -> bool:
+                return any(not _word_mentioned(w, texts[lang]) for w in _proper_words(g))
+
+            if all(any(lost(g) for g in forms[o]) for o in others):
+                return True
+    return False

@@ -28,7 +28,8 @@ _CUES: dict[str, frozenset[str]] = {
         "niemand", "niemandem", "niemanden", "ohne", "weder", "nirgends", "nirgendwo", "keineswegs", "keinesfalls",
     }),
     # "ne" is handled with its partner word; a lone "pas" is as often a step ("les premiers pas").
-    "fr": frozenset({"sans", "non"}),
+    # "non" mostly negates a word, not the sentence ("à but non lucratif"): a lexical negative below.
+    "fr": frozenset({"sans"}),
     "id": frozenset({
         "tidak", "tak", "bukan", "belum", "tanpa", "jangan", "tiada", "bukanlah", "tidaklah", "takkan", "enggak",
         "nggak", "gak",
@@ -37,16 +38,26 @@ _CUES: dict[str, frozenset[str]] = {
 }
 
 # Multi-word phrases that start with a cue but do not negate (matched on lowercase words).
+# "Whether or not", "with or without" leave the clause as it is; "not long after" is "soon after";
+# Indonesian "tidak lama" (soon), "tidak lain" (none other), "tidak sedikit" (many) say something positive.
 _NOT_NEGATIONS: dict[str, tuple[tuple[str, ...], ...]] = {
     "de": (("nicht", "nur"), ("nicht", "bloß"), ("nicht", "allein"), ("nicht", "zuletzt"), ("ohne", "zweifel"),
-           ("ohne", "jeden", "zweifel"), ("ohne", "jeglichen", "zweifel")),
+           ("ohne", "jeden", "zweifel"), ("ohne", "jeglichen", "zweifel"), ("oder", "nicht"), ("mit", "oder", "ohne"),
+           ("mit", "und", "ohne"), ("nicht", "lange", "danach"), ("nicht", "lange", "nach"),
+           ("nicht", "lange", "später")),
     "fr": (("non", "seulement"), ("non", "plus"), ("pas", "seulement"), ("pas", "uniquement"), ("pas", "que"),
-           ("sans", "doute"), ("sans", "aucun", "doute"), ("sans", "précédent"), ("non", "loin")),
+           ("sans", "doute"), ("sans", "aucun", "doute"), ("sans", "précédent"), ("non", "loin"),
+           ("avec", "ou", "sans"), ("ou", "sans")),
     "id": (("tidak", "hanya"), ("tidak", "saja"), ("tidak", "cuma"), ("tidak", "sekadar"), ("bukan", "hanya"),
            ("bukan", "saja"), ("bukan", "cuma"), ("bukan", "sekadar"), ("tak", "hanya"), ("tak", "saja"),
-           ("tanpa", "ragu"), ("tidak", "diragukan"), ("mau", "tidak", "mau"), ("suka", "tidak", "suka")),
+           ("tanpa", "ragu"), ("tidak", "diragukan"), ("mau", "tidak", "mau"), ("suka", "tidak", "suka"),
+           ("tidak", "lama"), ("tak", "lama"), ("belum", "lama"), ("tidak", "lain"), ("tak", "lain"),
+           ("tidak", "sedikit"), ("tak", "sedikit"), ("tidak", "jarang"), ("tak", "jarang"), ("tidak", "kurang"),
+           ("tak", "kurang"), ("tak", "pelak"), ("atau", "tidak"), ("atau", "bukan"), ("atau", "tanpa")),
     "en": (("not", "only"), ("not", "just"), ("not", "merely"), ("not", "least"), ("no", "doubt"),
-           ("without", "doubt"), ("without", "a", "doubt"), ("without", "any", "doubt"), ("none", "other")),
+           ("without", "doubt"), ("without", "a", "doubt"), ("without", "any", "doubt"), ("none", "other"),
+           ("or", "not"), ("or", "without"), ("not", "long", "after"), ("not", "long", "ago"),
+           ("not", "long", "before")),
 }
 
 # French: the second half of "ne ... pas"; a "ne" without one (expletive "ne", "ne ... que") does not negate.
@@ -54,6 +65,21 @@ _FR_PARTNERS = frozenset({"pas", "plus", "jamais", "rien", "personne", "aucun", 
                           "nullement", "ni", "nulle", "nul"})
 _FR_SUBJECT_PARTNERS = frozenset({"rien", "personne", "aucun", "aucune", "nul", "nulle"})  # "Personne n'est venu"
 _FR_STANDALONE = frozenset({"aucun", "aucune", "jamais", "rien"})
+_FR_SUBJECTS = frozenset({"je", "j", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ce", "c", "cela",
+                          "ça"})
+# Verbs whose object is a clause: "ne crois pas que", "ne pense pas que", "ne dit pas que".
+_FR_CLAUSE_VERBS = ("croi", "croy", "cru", "pens", "sai", "sav", "di", "veu", "voul", "fau", "fall", "sembl",
+                    "para", "estim", "affirm", "dout", "imagin", "signifi", "prétend", "espér", "consid", "trouv",
+                    "oubli", "ni", "souhait", "cach", "exclu")
+
+
+# Indonesian "ter-" words that other languages write with a negative prefix ("tak terduga" = unexpected);
+# "tidak terlibat" (not involved), "tidak terlalu" (not too) are plain negations.
+_ID_TER_ADJECTIVES = frozenset({"terduga", "terhitung", "terbatas", "terhingga", "terkira", "terbayang"})
+
+
+def _id_ter_adjective(word: str) -> bool:
+    return word.startswith("ter") and (word.endswith(("kan", "i")) or word in _ID_TER_ADJECTIVES)
 
 
 def _starts_phrase(low: list[str], k: int, phrases: tuple[tuple[str, ...], ...]) -> bool:
@@ -94,7 +120,7 @@ def extract_negations(text: str, lang: str) -> list[Fact]:
             continue  # "Nicht-Mitglied", "non-alignés", "no-fly": a prefix, not a negation
         if lang == "en" and lk == "no" and re.match(r"\.\s*\d", text[w.end :]):
             continue  # "No. 5"
-        if lang == "id" and lk in ("tidak", "tak") and k + 1 < len(ws) and low[k + 1].startswith("ter"):
+        if lang == "id" and lk in ("tidak", "tak") and k + 1 < len(ws) and _id_ter_adjective(low[k + 1]):
             continue  # "tak terpisahkan" = inseparable, written un-/in- elsewhere
         if lang == "en" and lk.endswith("n") and lk not in _CUES["en"]:
             end = w.end + 2
@@ -127,10 +153,122 @@ def _french_ne(text: str, ws: list[Word], low: list[str], used: set[int]) -> lis
         if partner is None:
             continue  # expletive "ne" ("avant qu'il ne parte")
         nxt = low[partner + 1] if partner + 1 < len(low) else ""
-        if low[partner] == "pas" and nxt in ("seulement", "uniquement", "que"):
+        after = low[partner + 2] if partner + 2 < len(low) else ""
+        # "Il n'y a pas que lui" = "not only him"; "je ne crois pas que ce soit rare" negates a verb
+        # whose clause follows "que".
+        clause = after in _FR_SUBJECTS or any(low[j].startswith(_FR_CLAUSE_VERBS) for j in range(k + 1, partner))
+        only = nxt in ("seulement", "uniquement") or (nxt in ("que", "qu") and not clause)
+        if low[partner] == "pas" and only:
             used.update({k, partner})  # "ne ... pas seulement" = "not only"
             continue
+        if low[partner] == "plus" and (nxt == "que" or re.match(r"\s*d(?:e\s|['’])\s*\d", text[ws[partner].end :])):
+            continue  # "il n'y en a plus de 200", "ne ... plus que": a comparison, not "no longer"
         used.update({k, partner})
         first, last = (ws[k], ws[partner]) if partner > k else (ws[partner], ws[k])
         facts.append(_fact(text, first, last, f"ne…{low[partner]}"))
     return facts
+
+
+# --- lexical negatives ---------------------------------------------------------------------
+#
+# Languages move negation between grammar and the lexicon: "unlikely" is "tidak mungkin", "was unable"
+# is "n'a pas pu", "lack of remorse" is "tidak menunjukkan penyesalan", "ignorait" is "never knew".
+# These words are not counted as cues, but a version's count plus its lexical negatives must flip too
+# before a polarity change is reported.
+
+_LEXICAL: dict[str, frozenset[str]] = {
+    "en": frozenset({
+        "lack", "lacks", "lacked", "lacking", "absence", "absent", "fail", "fails", "failed", "failing", "failure",
+        "refuse", "refuses", "refused", "refusal", "deny", "denies", "denied", "unaware", "hardly", "barely",
+        "scarcely", "rarely", "seldom", "nor", "instead", "prevent", "prevents", "prevented", "preventing", "avoid",
+        "avoids", "avoided", "ban", "banned", "bans", "reject", "rejects", "rejected", "silent", "silence",
+        "surprise", "surprised", "surprising", "unless", "impossible", "free", "except",
+    }),
+    "de": frozenset({
+        "kaum", "selten", "fehlen", "fehlt", "fehlte", "fehlten", "fehlend", "fehlende", "fehlenden", "mangel",
+        "mangels", "mangelnde", "mangelnden", "mangelnder", "verweigern", "verweigert", "verweigerte", "scheitern",
+        "scheiterte", "gescheitert", "verhindern", "verhindert", "verhinderte", "vermeiden", "vermeidet",
+        "vermieden", "statt", "anstatt", "schweigen", "schweigt", "schwiegen", "schweigend", "überrascht",
+        "überraschend", "überraschung", "abgelehnt", "ablehnen", "lehnte", "lehnt", "frei", "außer", "verboten",
+        "verbot", "wenig",
+    }),
+    "fr": frozenset({
+        "non", "peu", "manque", "manquer", "manqué", "manquent", "manquait", "absence", "absent", "absente", "échec",
+        "échoué", "échouer", "échoue", "refus", "refuser", "refusé", "refuse", "refusent", "nier", "nié", "nie",
+        "ignorer", "ignore", "ignorait", "ignorent", "ignoré", "ignorant", "privé", "privés", "privée", "privées",
+        "rarement", "éviter", "évite", "évité", "empêcher", "empêche", "empêché", "interdit", "interdire", "silence",
+        "silencieux", "muet", "muette", "surpris", "surprise", "inattendu", "inattendue", "sauf", "libre", "exempt",
+    }),
+    "id": frozenset({
+        "kurang", "kekurangan", "kurangnya", "gagal", "kegagalan", "menolak", "ditolak", "penolakan", "jarang",
+        "mustahil", "mencegah", "dicegah", "menghindari", "dihindari", "bungkam", "terkejut", "mengejutkan",
+        "kejutan", "melainkan", "bukannya", "non", "minim", "bebas", "kecuali", "dilarang", "larangan",
+        "melarang", "lalai",
+    }),
+}
+# Positive stems that take the negative prefixes in-/im-/il-/ir- (inadequate, inkompetent, inexprimable).
+_IN_STEMS = (
+    "possib", "capab", "adequa", "adéqua", "appropri", "compet", "complet", "consist", "correct", "direct",
+    "effecti", "effica", "efficien", "evitab", "évitab", "expens", "experien", "explica", "expres", "exprim",
+    "formel", "formal", "offiziell", "officiel", "secur", "sécur", "suffi", "tolera", "tolér", "valid", "visib",
+    "legal", "légal", "legitim", "légitim", "regul", "régul", "relevan", "pertinen", "responsab", "revers",
+    "moral", "matur", "patien", "perfect", "perfekt", "parfait", "proper", "accura", "exact", "exakt", "activ",
+    "aktiv", "human", "justic", "juste", "just", "signific", "stab", "akzept", "accept", "habitu", "attendu",
+    "connu", "utile", "prévu", "prévisib", "kompeten", "dépend", "depend", "abhängig", "certain", "mortal",
+    "mobil", "sensib", "sensitiv", "compat", "kompat", "coher", "cohér", "kohär", "discret", "diskret", "fair",
+    "decis", "décis", "toleran", "flexib", "hospital", "hospit",
+)
+# German and English "un-" words that are not negatives.
+_UN_EXCEPTIONS = ("und", "uns", "unser", "unter", "uni", "unfall", "ungarn", "unze", "under", "until", "unto",
+                  "uncle", "unanim", "unison", "unesco", "unicef")
+
+
+def _prefixed_negative(low: str, lang: str) -> bool:
+    if lang in ("en", "de") and low.startswith("un") and len(low) >= 6:
+        if not low.startswith(_UN_EXCEPTIONS) or low.startswith(("unim", "unin")):
+            return True
+    if lang == "en" and low.endswith("less") and len(low) >= 7 and low not in ("nevertheless", "regardless"):
+        return True  # useless, homeless, helpless
+    if lang == "de" and re.search(r"..los(e|en|er|es|em|igkeit)?$", low) and low not in ("famos", "grandios"):
+        return True  # arbeitslos, hoffnungslos
+    if lang in ("de", "en", "id") and low.startswith(("nicht", "non", "nir")) and len(low) >= 6:
+        if not low.startswith(("nichts", "nirgend")):
+            return True  # nichtwalisisch, nonpartisan, nirlaba
+    if lang in ("en", "de", "fr", "id") and re.match(r"(?:in|im|il|ir|inn)", low):
+        rest = re.sub(r"^(?:in|im|il|ir)", "", low)
+        return any(rest.startswith(stem) for stem in _IN_STEMS) and len(rest) >= 4
+    return False
+
+
+def lexical_negatives(text: str, lang: str) -> list[Fact]:
+    """Words that negate by their meaning or prefix: 'unlikely', 'ohne Erfolg' is a cue, 'lack', 'peu', 'kurang'."""
+    if lang not in LANGS:
+        return []
+    ws = words(text)
+    low = [w.text.lower() for w in ws]
+    out: list[Fact] = []
+    for k, w in enumerate(ws):
+        lk = low[k]
+        prev = low[k - 1] if k else ""
+        nxt = low[k + 1] if k + 1 < len(ws) else ""
+        hit = lk in _LEXICAL[lang] or _prefixed_negative(lk, lang)
+        # "a few", "un peu", "ein wenig", "sedikit" after "se-"/"hanya": quantities, not negatives.
+        if lk in ("peu", "wenig", "few", "little") and prev in ("un", "ein", "a", "quite"):
+            hit = False
+        if lang == "en" and lk in ("few", "little") and prev not in ("a", "quite"):
+            hit = True
+        if lang == "en" and lk == "short" and nxt == "of":
+            hit = True
+        if lang == "en" and lk == "yet" and nxt == "to" and prev in ("has", "have", "had", "is", "are", "was", "were"):
+            hit = True  # "has yet to be decided" = "not yet decided"
+        if lang == "id" and lk == "sedikit" and prev in ("hanya", "sangat", "terlalu", "amat", "begitu"):
+            hit = True  # "hanya sedikit" = "little", not "sedikit takut" = "a little afraid"
+        if lang == "fr" and lk == "peine" and prev == "à":
+            hit = True
+        if lang == "fr" and lk == "lieu" and prev == "au":
+            hit = True
+        if lang == "de" and lk == "erst" and any(x in ("wenn", "als", "nachdem") for x in low[k + 1 : k + 8]):
+            hit = True  # "erst vorbei, wenn" = "not over until"
+        if hit:
+            out.append(Fact("negation", "~" + lk, w.start, w.end, w.text))
+    return out

@@ -124,12 +124,21 @@ _PERCENT = {
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+")
 
 
+# English abbreviations glued to the digits: "$125m", "2.8bn", "5k". "m" and "k" may also be
+# metres and kilometres ("100m sprint"), so without a currency sign both readings stay.
+_EN_ABBREVIATIONS = {"bn": 10**9, "b": 10**9, "mn": 10**6, "m": 10**6, "k": 1000, "tn": 10**12, "trn": 10**12}
+_CURRENCY_BEFORE = re.compile(r"(?:[$£€¥₹]|\b(?:US|A|C|NZ|HK|S)\$|\b(?:USD|EUR|GBP|Rp)\.?\s?)$")
+
+
 def _digits_re(lang: str) -> re.Pattern[str]:
     # French groups thousands with (narrow no-break) spaces, and writers type plain ones too.
     sep = r"[.,\u202f\u00a0 ]" if lang == "fr" else r"[.,\u202f\u00a0]"
+    # Decades: "1980s", "1980's" in English; German "1980er" is read through the ordinal ending.
+    abbr = r"(?P<abbr>bn|trn|tn|mn|m|k|b)(?![^\W\d_])|(?P<decade>s|['’]s)(?![^\W\d_])|" if lang == "en" else ""
+    # French abbreviates "ème" as "è" ("44è tour").
     return re.compile(
-        r"(?<![\w.,])(?P<num>\d{1,3}(?:" + sep + r"\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
-        r"(?P<ord>st|nd|rd|th|er|re|ère|ème|eme|e)?(?![^\W\d_])"
+        r"(?<![\w.,])(?P<num>\d{1,3}(?:" + sep + r"\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\d])"
+        r"(?:" + abbr + r"(?P<ord>st|nd|rd|th|er|re|ère|ème|eme|è|e)?(?![^\W\d_]))"
     )
 
 
@@ -142,18 +151,64 @@ _PERCENT_RE = {
     lang: re.compile(r"[ \u00a0\u202f]*(?:" + p + r")(?![^\W\d_])", re.IGNORECASE) for lang, p in _PERCENT.items()
 }
 _NOT_AFTER = r"(?<![\w:.,])"
-_H = r"(?P<h>[01]?\d|2[0-3])"
-# Clock times: "14:05" everywhere, "14h05" in French, "14.05 Uhr" in German, "pukul 14.05" and
-# "14.05 WIB" in Indonesian, "2:05 p.m." in English.
+_MM = r"[0-5]\d(?!\d)"
+
+
+def _h(n: str = "") -> str:
+    return r"(?P<h" + n + r">[01]?\d|2[0-3])"
+
+
+# Clock times: "14:05" everywhere; "14h05", "15 h" in French; "14.05 Uhr", "15 Uhr" in German;
+# "pukul 14.05", "pukul 3 sore" and "14.05 WIB" in Indonesian; "2:05 p.m.", "7.55am", "3 p.m." in English.
+# The hour must be followed by its minutes or a clock word: "7.55" alone is a decimal.
+_ID_PART = r"(?:\s+(?P<part>pagi|siang|sore|malam)\b)?"
 _TIME_RE = {
-    "de": re.compile(_NOT_AFTER + _H + r"(?:[.:](?P<m>[0-5]\d)(?=\s?Uhr\b)|:(?P<m2>[0-5]\d)(?!\d))"),
-    "fr": re.compile(_NOT_AFTER + _H + r"(?::|\s?h\s?)(?P<m>[0-5]\d)(?!\d)"),
-    "id": re.compile(
-        r"(?:(?<=pukul )|(?<=jam ))" + _H + r"[.:](?P<m>[0-5]\d)(?!\d)|"
-        + _NOT_AFTER + _H.replace("<h>", "<h2>") + r"(?::(?P<m2>[0-5]\d)(?!\d)|\.(?P<m3>[0-5]\d)(?=\s?WI[BT]A?\b))"
+    "de": re.compile(
+        _NOT_AFTER + _h() + r"(?:[.:](?P<m>" + _MM + r"))?(?=\s?Uhr\b)|"
+        + _NOT_AFTER + _h("2") + r":(?P<m2>" + _MM + ")"
     ),
-    "en": re.compile(_NOT_AFTER + _H + r":(?P<m>[0-5]\d)(?!\d)(?:\s?(?P<ampm>[ap]\.?m\.?)(?![^\W\d_]))?"),
+    "fr": re.compile(
+        _NOT_AFTER + _h() + r"(?::|\s?h\s?)(?P<m>" + _MM + r")|" + _NOT_AFTER + _h("2") + r"\s?h(?![^\W\d_])"
+        r"|(?<=à )" + _h("3") + r"\s+heures?\b"
+    ),
+    "id": re.compile(
+        r"(?:(?<=pukul )|(?<=jam ))" + _h() + r"(?:[.:](?P<m>" + _MM + r"))?(?![\d.,])" + _ID_PART + "|"
+        + _NOT_AFTER + _h("2") + r"(?::(?P<m2>" + _MM + r")|\.(?P<m3>" + _MM + r")(?=\s?WI[BT]A?\b))"
+    ),
+    "en": re.compile(
+        _NOT_AFTER + _h() + r"(?:[:.](?P<m>" + _MM + r"))?\s?(?P<ampm>[aApP]\.?[mM]\b\.?)"
+        r"|" + _NOT_AFTER + _h("2") + r":(?P<m2>" + _MM + r")|" + _NOT_AFTER + _h("3") + r"\s?o['’]clock\b"
+    ),
 }
+
+
+def _clock_value(m: re.Match[str]) -> str:
+    """'HH:MM' (24 hours) of a clock-time match."""
+    g = m.groupdict()
+    hour = int(next(g[k] for k in ("h", "h2", "h3") if g.get(k)))
+    minute = next((g[k] for k in ("m", "m2", "m3") if g.get(k)), None) or "00"
+    ampm = (g.get("ampm") or "").lower()
+    part = g.get("part") or ""
+    afternoon = part in ("siang", "sore") and hour < 11 or part == "malam" and 5 < hour < 12
+    if ampm.startswith("p") and hour < 12 or afternoon:
+        hour += 12
+    elif (ampm.startswith("a") or part == "malam") and hour == 12:
+        hour = 0
+    return f"{hour:02d}:{minute}"
+
+
+_BARE_CLOCK_RE = re.compile(r"(?P<h>[01]?\d|2[0-4])(?:[.,:h](?P<m>[0-5]\d))?")
+
+
+def _clock(fact: Fact) -> tuple[int, int] | None:
+    """(hour on a 12-hour dial, minute) of a clock time, or of a bare number that may be one ("7.55", "15")."""
+    if fact.value[1] == "time":
+        h, m = fact.value[0][0].split(":")
+        return int(h) % 12, int(m)
+    if fact.value[1] or not has_digits(fact):
+        return None
+    m = _BARE_CLOCK_RE.fullmatch(fact.text.strip())
+    return (int(m.group("h")) % 12, int(m.group("m") or 0)) if m else None
 
 
 def canonical(d: Decimal) -> str:
@@ -163,6 +218,12 @@ def canonical(d: Decimal) -> str:
 
 def digit_readings(s: str, lang: str) -> tuple[Decimal, ...]:
     """Possible values of a digit string, the one the language's convention prefers first."""
+    spaces = re.findall(r"[ \u00a0\u202f]", s)
+    if lang == "fr" and len(spaces) == 1 and not any(c in s for c in ".,"):
+        # A space may group thousands ("1 200") or stand between two numbers ("au 116 123", a
+        # phone number): both readings stay, the grouped one first.
+        first, second = re.split(r"[ \u00a0\u202f]", s)
+        return tuple(dict.fromkeys((Decimal(first + second), Decimal(first), Decimal(second))))
     t = s.replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
     has_dot, has_comma = "." in t, "," in t
     if has_dot and has_comma:
@@ -350,6 +411,38 @@ def _suffix(text: str, pos: int, pattern: re.Pattern[str]) -> int:
     return m.end() if m else pos
 
 
+# Centuries in Roman numerals: "le XIXe siècle", "abad XIX".
+_CENTURY_RE = {
+    "fr": re.compile(r"\b(?P<roman>[IVX]{1,5})(?P<ord>ème|eme|è|e|er)?(?=[\s\u00a0\u202f]+si[èe]cles?\b)"),
+    "id": re.compile(r"(?<=\babad )(?:ke-?)?(?P<roman>[IVX]{1,5})(?P<ord>)\b"),
+}
+_NO_MATCH = re.compile(r"(?!)")
+_ROMAN = {"I": 1, "V": 5, "X": 10}
+
+
+def _roman(s: str) -> int | None:
+    """Value of a Roman numeral up to XXXIX, None if malformed."""
+    total = 0
+    for i, c in enumerate(s):
+        v = _ROMAN[c]
+        total += -v if i + 1 < len(s) and _ROMAN[s[i + 1]] > v else v
+    return total if 0 < total < 40 else None
+
+
+def _is_decade(text: str, m: re.Match[str], lang: str) -> bool:
+    """A two-digit decade: "années 30", "30er Jahre", "the '30s", "tahun 30-an"."""
+    num = m.group("num")
+    if len(num) != 2 or num[1] != "0":
+        return False
+    if lang == "en":
+        return bool(m.group("decade"))
+    if lang == "de":
+        return m.group("ord") == "er"
+    if lang == "fr":
+        return re.search(r"\bann[ée]es[ \u00a0]$", text[: m.start("num")], re.IGNORECASE) is not None
+    return text[m.end("num") : m.end("num") + 3] == "-an"
+
+
 def _scale_value(word: str, lang: str) -> int:
     items = _word_items(lang, word.strip(" .\u00a0\u202f").lower())
     return items[-1][1] if items else 1
@@ -371,22 +464,28 @@ def extract_numbers(text: str, lang: str) -> list[Fact]:
         blocked.append((start, end))
 
     for m in _TIME_RE[lang].finditer(text):
-        groups = m.groupdict()
-        hour = int(groups.get("h") or groups.get("h2"))
-        minute = groups.get("m") or groups.get("m2") or groups.get("m3")
-        if (groups.get("ampm") or "").startswith("p") and hour < 12:
-            hour += 12
-        add(m.start(), m.end(), (f"{hour:02d}:{minute}",), "time")
+        add(m.start(), m.end(), (_clock_value(m),), "time")
 
     for m in _DIGITS_RE[lang].finditer(text):
         start, end = m.start("num"), m.end()
         if not free(start, end):
             continue
-        # "COVID-19", "F-16": digits glued to a name by a hyphen are part of it.
+        # "COVID-19", "F-16": digits glued to a name by a hyphen are part of it ("mid-1980s" is not a name).
         if start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha():
-            if not (lang == "id" and text[max(0, start - 3) : start].lower().endswith("ke-")):
+            before = re.search(r"[^\W\d_]+$", text[: start - 1])
+            if before and not before.group().islower():
                 continue
         readings = digit_readings(m.group("num"), lang)
+        abbr = m.group("abbr") if "abbr" in m.re.groupindex else None
+        if abbr:
+            scaled = tuple(r * _EN_ABBREVIATIONS[abbr.lower()] for r in readings)
+            # "$125m" is money; a bare "100m" or "5k" may be a distance, so it keeps its plain reading too.
+            money = abbr.lower() not in ("m", "k", "b") or _CURRENCY_BEFORE.search(text[max(0, start - 6) : start])
+            readings = scaled if money else scaled + readings
+        if _is_decade(text, m, lang):
+            # "années 30", "30er Jahre", "the '30s", "tahun 30-an": the 1930s or the 2030s.
+            n = int(m.group("num"))
+            readings = readings + (Decimal(1900 + n), Decimal(2000 + n))
         scale_end = _suffix(text, end, _SCALE_RE[lang])
         if scale_end > end:
             factor = _scale_value(text[end:scale_end], lang)
@@ -395,6 +494,11 @@ def extract_numbers(text: str, lang: str) -> list[Fact]:
         pct_end = _suffix(text, end, _PERCENT_RE[lang])
         unit = "%" if pct_end > end else ""
         add(start, pct_end, readings, unit)
+
+    for m in _CENTURY_RE.get(lang, _NO_MATCH).finditer(text):
+        value = _roman(m.group("roman"))
+        if value and free(m.start("roman"), m.end("roman")):
+            add(m.start("roman"), m.end("roman") + len(m.group("ord") or ""), (Decimal(value),), "")
 
     for start, end, value in _spelled_numbers(text, lang, words(text)):
         if not free(start, end):
@@ -408,7 +512,12 @@ def extract_numbers(text: str, lang: str) -> list[Fact]:
 def same_number(a: Fact, b: Fact) -> bool:
     """Same quantity: some reading agrees, and the units agree (a bare number matches a percentage)."""
     (ra, ua), (rb, ub) = a.value, b.value
-    if ua != ub and ("time" in (ua, ub) or (ua and ub)):
+    if "time" in (ua, ub):
+        # 24- and 12-hour dials ("15:00", "3 p.m.", "pukul 3 sore") and a time written as a bare
+        # number in another version ("7.55" beside "7:55 Uhr") agree on the dial.
+        ca, cb = _clock(a), _clock(b)
+        return ca is not None and ca == cb
+    if ua != ub and ua and ub:
         return False
     return bool(set(ra) & set(rb))
 
