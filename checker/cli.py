@@ -25,6 +25,7 @@ examples:
   checker check docs/de.md docs/fr.md --json out.json --fail-on minor
   checker check site/ --pivot marian --pivot-model ~/models/opus-mt-{src}-en
   checker check site/ --nli transformers --nli-model ~/models/deberta-mnli
+  checker check site/ --decisions review.json   leaves the findings dismissed in review.json out
 
 Every file is one language version; its language comes from its name (de.txt,
 index.fr.md) or is detected. Files are grouped into sets of versions of the same
@@ -89,6 +90,12 @@ def _parser() -> argparse.ArgumentParser:
         choices=["major", "minor", "info"],
         help="leave findings below this severity out of the reports (default from config: minor)",
     )
+    check.add_argument(
+        "--decisions",
+        type=Path,
+        metavar="FILE",
+        help="review decisions exported from the HTML report: dismissed findings are left out of the reports and the exit code",
+    )
     check.add_argument("--quiet", "-q", action="store_true", help="no progress and no summary on the terminal")
     check.add_argument("--no-color", action="store_true", help="plain terminal output")
 
@@ -116,6 +123,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("report_json", type=Path, metavar="RUN.json")
     report.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report here")
     report.add_argument("--text", action="store_true", help="print the terminal summary")
+    report.add_argument(
+        "--decisions", type=Path, metavar="FILE", help="review decisions exported from the HTML report: leave the dismissed findings out"
+    )
     report.add_argument("--no-color", action="store_true", help="plain terminal output")
 
     models = sub.add_parser(
@@ -168,17 +178,21 @@ def _write_atomic(path: Path, text: str) -> None:
 def _cmd_check(args: argparse.Namespace) -> int:
     from .backends.registry import build_backends
     from .cache import TranslationCache
+    from .decisions import apply_decisions, load_decisions
     from .emit.html import write_html
     from .emit.text import render_text
     from .pipeline import run_check
     from .records import to_json_dict
 
     config = _config(args, Path.cwd())
+    decisions = load_decisions(args.decisions) if args.decisions else None  # a bad file fails before any model loads
     interactive = sys.stderr.isatty() and not args.quiet
     progress = _Progress(interactive)
     backends = build_backends(config)
     cache = TranslationCache() if backends.translator else None
     result = run_check(args.inputs, config, backends, progress, cache)
+    if decisions is not None:
+        result = apply_decisions(result, decisions)
 
     json_path, html_path = args.json, args.html
     if json_path is None and html_path is None:
@@ -223,10 +237,12 @@ def _cmd_pairs(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from .decisions import apply_decisions, load_decisions
     from .emit.html import write_html
     from .emit.text import render_text
     from .records import run_result_from_json
 
+    decisions = load_decisions(args.decisions) if args.decisions else None
     try:
         data = json.loads(args.report_json.read_text(encoding="utf-8"))
         result = run_result_from_json(data)
@@ -234,6 +250,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         raise CheckerError(f"{args.report_json}: no such file")
     except (json.JSONDecodeError, UnicodeDecodeError, KeyError, ValueError) as exc:
         raise CheckerError(f"{args.report_json}: not a checker JSON report ({exc})") from exc
+    if decisions is not None:
+        result = apply_decisions(result, decisions)
     if args.html:
         write_html(result, args.html)
         print(f"wrote {args.html}")

@@ -191,3 +191,38 @@ def sample_result() -> RunResult:
         ),
         findings=tuple(refund_findings + hostile_findings),
     )
+
+
+# --- a richer sample for the review workspace: more kinds and languages -------------------
+
+FR_TERM_ID = "f-term-fr-moyen"
+
+
+def review_result() -> RunResult:
+    """`sample_result()` plus a minor term finding where French is the version that differs,
+    so the kind and language filters have something to tell apart."""
+    base = sample_result()
+    refund = base.version_sets[0]
+    row = refund.rows[2]
+    fr_seg, en_seg, de_seg = row.members["fr"][0], row.members["en"][0], row.members["de"][0]
+    term = Finding(
+        id=FR_TERM_ID,
+        version_set=refund.id,
+        kind="term",
+        severity="minor",
+        score=0.55,
+        message="The fr version says “moyen de paiement” where the others agree on a different term.",
+        versions=(
+            _version("fr", FR, fr_seg.text, fr_seg.pivot, "divergent", (_span(FR, "moyen de paiement", "means of payment"),), PATHS["fr"]),
+            _version("en", EN, en_seg.text, en_seg.pivot, "reference", (_span(EN, "payment method", "payment method"),), PATHS["en"]),
+            _version("de", DE, de_seg.text, de_seg.pivot, "reference", (_span(DE, "Zahlungsmethode", "payment method"),), PATHS["de"]),
+        ),
+        evidence={"rule": "term-mismatch"},
+    )
+    return RunResult(
+        tool_version=base.tool_version,
+        signature=base.signature,
+        version_sets=base.version_sets,
+        unrelated=base.unrelated,
+        findings=base.findings[:2] + (term,) + base.findings[2:],
+    )

@@ -82,7 +82,8 @@ def test_report_runs_its_own_script_and_nothing_else(watched, report_url) -> Non
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert watched.dialogs == []
     assert page.evaluate("document.querySelectorAll('script').length") == 1
-    assert page.evaluate("document.querySelectorAll('img, svg, iframe').length") == 0
+    assert page.evaluate("document.querySelectorAll('img, iframe, object, embed').length") == 0
+    assert page.evaluate("[...document.querySelectorAll('svg')].map(s => s.getAttribute('class'))") == ["lang-chart"]
     assert page.locator("text=<script>alert(1)</script>").first.is_visible()
     assert watched.errors == []
     assert [c for c in watched.console if "Content Security Policy" in c or c.startswith("error")] == []

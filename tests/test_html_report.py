@@ -97,7 +97,10 @@ def test_hostile_text_is_escaped_never_markup(page_html: str, dom: Node) -> None
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page_html
     assert "&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;" in page_html
     tags = {n.tag for n in dom.iter()}
-    assert not tags & {"img", "svg", "iframe", "object", "embed", "b", "i", "a", "form"}
+    assert not tags & {"img", "iframe", "object", "embed", "b", "i", "form"}
+    # The only SVG is the overview chart, the only link the skip link: none comes from input text.
+    assert [sorted(n.classes) for n in dom.find_all("svg")] == [["lang-chart"]]
+    assert [(a.attrs.get("class"), a.attrs.get("href")) for a in dom.find_all("a")] == [("skip-link", "#main")]
     assert len(dom.find_all("script")) == 1
     handlers = [(n.tag, k) for n in dom.iter() for k in n.attrs if k.startswith("on")]
     assert handlers == []
@@ -140,7 +143,8 @@ def test_header_shows_version_signature_counts_and_unrelated(dom: Node) -> None:
     text = " ".join(header.text().split())
     assert "0.1.0" in text
     assert "xlm-roberta-large-xnli" in text and "opus-mt-mul-en" in text
-    counts = {li.find_all("span", "sev")[0].text(): li.find_all("span", "n")[0].text() for li in header.find_all("li") if li.find_all("span", "n")}
+    (counts_list,) = header.find_all("ul", "counts")
+    counts = {li.find_all("span", "sev")[0].text(): li.find_all("span", "n")[0].text() for li in counts_list.find_all("li")}
     assert counts == {"major": "1", "minor": "1", "info": "1"}
     assert "notes/todo.txt" in text and "no other language version found" in text
     assert "docs/it/<i>draft</i>.md" in text
@@ -255,11 +259,13 @@ def test_locate_span_maps_and_clips_offsets() -> None:
 def test_render_marked_nests_overlaps_and_escapes() -> None:
     html = render_marked("a <b> c", [Mark(0, 5, "f1", "major"), Mark(2, 7, "f2", "minor")])
     assert html == (
-        '<mark class="hl sev-major" data-finding-id="f1" data-severity="major">a </mark>'
-        '<mark class="hl sev-major" data-finding-id="f1" data-severity="major">'
-        '<mark class="hl sev-minor" data-finding-id="f2" data-severity="minor">&lt;b&gt;</mark></mark>'
-        '<mark class="hl sev-minor" data-finding-id="f2" data-severity="minor"> c</mark>'
+        '<mark class="hl sev-major" data-finding-id="f1">a </mark>'
+        '<mark class="hl sev-major" data-finding-id="f1">'
+        '<mark class="hl sev-minor" data-finding-id="f2">&lt;b&gt;</mark></mark>'
+        '<mark class="hl sev-minor" data-finding-id="f2"> c</mark>'
     )
+    # A mark without a finding id (a finding's own detail panel) carries only its severity.
+    assert render_marked("x", [Mark(0, 1, "", "info", "info · term")]) == '<mark class="hl sev-info" title="info · term">x</mark>'
 
 
 def test_locate_pivot_text_phrase_then_words() -> None:

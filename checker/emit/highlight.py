@@ -82,7 +82,7 @@ def locate_pivot_text(pivot: str, pivot_text: str | None) -> list[tuple[int, int
 
 
 def render_marked(text: str, marks: list[Mark], css_class: str = "hl") -> str:
-    """`text` HTML-escaped, with every mark as `<mark class="{css_class}" data-finding-id=…>`.
+    """`text` HTML-escaped, with every mark as `<mark class="{css_class} sev-…" data-finding-id=…>`.
 
     Overlapping marks of different findings nest: the text is cut at every mark
     boundary and each piece is wrapped once per mark covering it.
@@ -103,8 +103,9 @@ def render_marked(text: str, marks: list[Mark], css_class: str = "hl") -> str:
 
 
 def _mark_open(m: Mark, css_class: str) -> str:
+    """Kept short: a big report holds tens of thousands of marks. The severity is in the class,
+    the finding in `data-finding-id` (left out when empty, as in a finding's own detail panel)."""
+    fid = f' data-finding-id="{escape(m.finding_id)}"' if m.finding_id else ""
     title = f' title="{escape(m.title)}"' if m.title else ""
-    return (
-        f'<mark class="{css_class} sev-{escape(m.severity)}" data-finding-id="{escape(m.finding_id)}"'
-        f' data-severity="{escape(m.severity)}"{title}>'
-    )
+    return f'<mark class="{css_class} sev-{escape(m.severity)}"{fid}{title}>'
+

@@ -36,7 +36,8 @@ def render_detail(finding: Finding, detail_id: str) -> str:
         f' <span class="score" title="how sure the checker is">score {fmt_score(finding.score)}</span></h3>'
         f'<p class="detail-message">{esc(finding.message)}</p>'
         f'<ul class="versions">{versions}</ul>'
-        f'<h4>Evidence</h4>{evidence}'
+        '<p class="review-note" hidden></p>'
+        f'<h4 class="evidence-title">Evidence</h4>{evidence}'
         f'<p class="finding-id">ID <code>{esc(finding.id)}</code></p>'
         "</section>"
     )

@@ -34,3 +34,13 @@ def langs_involved(finding: Finding) -> str:
 
 def fmt_score(score: float) -> str:
     return f"{score:.2f}"
+
+
+def divergent_langs(finding: Finding) -> list[str]:
+    """The languages a finding blames (all of its languages when it blames none), in order, once each."""
+    langs = [v.lang for v in finding.versions if v.role == "divergent"] or [v.lang for v in finding.versions]
+    return list(dict.fromkeys(langs))
+
+
+def plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"

@@ -54,7 +54,8 @@ class _SegmentIndex:
 
 
 def mark_title(finding: Finding) -> str:
-    return f"{finding.severity} · {finding.kind}: {finding.message}"
+    """What a highlight says on hover (short: the message is in the list, and marks are many)."""
+    return f"{finding.severity} · {finding.kind}"
 
 
 def place_findings(rows: tuple[AlignedRow, ...], findings: list[Finding]) -> Placement:
@@ -111,7 +112,7 @@ def version_marks(version: FindingVersion, finding: Finding) -> tuple[list[Mark]
     for span in version.spans:
         local = locate_span(version.text, version.start, version.end, span)
         if local is not None:
-            source.append(Mark(*local, finding.id, finding.severity))
+            source.append(Mark(*local, "", finding.severity))  # the panel belongs to the finding already
         for a, b in locate_pivot_text(version.pivot, span.pivot_text):
-            pivot.append(Mark(a, b, finding.id, finding.severity))
+            pivot.append(Mark(a, b, "", finding.severity))
     return source, pivot

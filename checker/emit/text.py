@@ -4,7 +4,7 @@
       major  number    de ≠ en fr  docs/de/refund-policy.md:2
              The return period differs: 14 days in German, 30 days in English.  de "14 Tagen" (14 days)
 
-    3 findings (1 major, 2 minor) in 1 version set; 2 unrelated files
+    3 findings (1 major, 2 minor) in 1 version set; 2 unrelated files; 1 dismissed by decisions review.json
 
 Input text is printed with control characters escaped, so a file cannot move
 the cursor or recolour the terminal.
@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from checker.decisions import dismissed_summary
 from checker.emit.order import findings_by_version_set, severity_rank
 from checker.records import Finding, FindingVersion, RunResult
 
@@ -61,6 +62,9 @@ def summary_line(result: RunResult) -> str:
     line += " in " + _plural(len(result.version_sets), "version set")
     if result.unrelated:
         line += "; " + _plural(len(result.unrelated), "unrelated file")
+    dismissed = dismissed_summary(result)
+    if dismissed:
+        line += "; " + _clean(dismissed)
     return line
 
 
