@@ -152,7 +152,7 @@ def _config(args: argparse.Namespace, search_from: Path):
     from .config import load_config
 
     config = load_config(args.config, search_from=search_from)
-    return config.with_overrides(
+    config = config.with_overrides(
         pivot=args.pivot,
         pivot_model=args.pivot_model,
         nli=args.nli,
@@ -160,6 +160,10 @@ def _config(args: argparse.Namespace, search_from: Path):
         fail_on=getattr(args, "fail_on", None),
         min_severity=getattr(args, "min_severity", None),
     )
+    # A gate must show what fails it: findings at the --fail-on severity are always reported.
+    if config.fail_on != "never" and SEVERITY_RANK[config.fail_on] < SEVERITY_RANK[config.min_severity]:
+        config = config.with_overrides(min_severity=config.fail_on)
+    return config
 
 
 def _default_report_name(inputs: Sequence[str]) -> str:
@@ -248,7 +252,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         result = run_result_from_json(data)
     except FileNotFoundError:
         raise CheckerError(f"{args.report_json}: no such file")
-    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, ValueError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, ValueError, TypeError, AttributeError) as exc:
         raise CheckerError(f"{args.report_json}: not a checker JSON report ({exc})") from exc
     if decisions is not None:
         result = apply_decisions(result, decisions)
@@ -279,6 +283,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return commands[args.command](args)
     except CheckerError as exc:
         print(f"checker: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # an output folder that cannot be written, a file that cannot be read
+        where = exc.filename or "a file"
+        print(f"checker: error: {where}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("checker: interrupted", file=sys.stderr)

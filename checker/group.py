@@ -7,7 +7,6 @@ Documents in the same language are never versions of each other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -16,13 +15,6 @@ import numpy as np
 from .config import GroupingConfig
 from .embed import EmbeddedDocument
 from .records import Unrelated, VersionSet
-
-
-@dataclass(frozen=True)
-class PairScore:
-    a: int
-    b: int
-    shared: float  # mean over both directions of the share of sentences with a partner
 
 
 def pair_score(a: EmbeddedDocument, b: EmbeddedDocument, partner_cosine: float) -> float:
@@ -98,6 +90,8 @@ def _unrelated(
     config: GroupingConfig,
 ) -> Unrelated:
     doc = docs[i].document
+    if not docs[i].segments:
+        return Unrelated(doc.path, doc.lang, "no content sentences (only boilerplate, code or front matter)")
     if len(docs) == 1:
         return Unrelated(doc.path, doc.lang, "only one document: nothing to compare it with")
     candidates = [(score, b if a == i else a) for (a, b), score in scores.items() if i in (a, b)]

@@ -20,6 +20,8 @@ TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 # Larger files are refused rather than read whole into memory.
 MAX_BYTES = 20 * 1024 * 1024
 MIN_DETECT_CONFIDENCE = 0.5
+# A language only suffixed to a name (guide_fr, user-id) yields to a detector this sure.
+OVERRULE_NAME_CONFIDENCE = 0.9
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,12 @@ def decode_text(data: bytes, path: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _loosely_named(path: Path, lang: str) -> bool:
+    """True unless the name is exactly the language (de.txt), a dotted suffix (index.de.md) or the folder (de/)."""
+    parts = path.name.lower().split(".")
+    return not (parts[0] == lang or lang in parts[1:-1] or path.parent.name.lower() == lang)
+
+
 def load_document(path: Path, languages: tuple[str, ...], forced_lang: str | None = None) -> Document:
     name = str(path)
     try:
@@ -94,8 +102,14 @@ def load_document(path: Path, languages: tuple[str, ...], forced_lang: str | Non
     if forced_lang:
         return Document(name, forced_lang, text, sha, lang_source="given")
     lang = language_from_name(path, languages)
-    if lang:
+    if lang and not _loosely_named(path, lang):
         return Document(name, lang, text, sha, lang_source="filename")
+    if lang:
+        # "guide_fr.txt" says French, but "user-id.md" need not be Indonesian: the detector may overrule
+        detected, confidence = detect_language(text, languages)
+        if detected is None or detected == lang or confidence < OVERRULE_NAME_CONFIDENCE:
+            return Document(name, lang, text, sha, lang_source="filename")
+        return Document(name, detected, text, sha, lang_source="detected")
     detected, confidence = detect_language(text, languages)
     if detected is None or confidence < MIN_DETECT_CONFIDENCE:
         raise InputError(

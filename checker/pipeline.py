@@ -60,6 +60,12 @@ def run_check(
     say(f"embedded {sum(len(e.segments) for e in embedded)} sentences")
 
     sets, unrelated = group_documents(embedded, config.grouping)
+    if not sets:
+        # Nothing was compared: a green CI run here would hide a wrong path or a missing version.
+        raise CheckerError(
+            "nothing to compare: no two files are versions of the same content in different languages\n"
+            + "\n".join(f"  {u.path} ({u.lang}): {u.reason}" for u in unrelated)
+        )
     comparator = BeadComparator(config, backends.nli)
     reports: list[VersionSetReport] = []
     findings: list[Finding] = []

@@ -283,3 +283,39 @@ def test_every_subcommand_help_shows_an_example(capsys, command):
     body = text.split("usage:", 1)[1].split("\n", 1)[1]  # beyond the usage line
     assert "example" in body.lower()
     assert f"checker {command} " in body
+
+
+# --- runs that cannot do what was asked ----------------------------------------------------------------
+
+
+def test_nothing_to_compare_exits_2_and_writes_nothing(workdir, backends, capsys):
+    (workdir / "only").mkdir()
+    (workdir / "only" / "de.txt").write_text(text_of("de", range(3)), encoding="utf-8")
+    code = cli.main(["check", "only", "--json", "out.json"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "nothing to compare" in err and "only/de.txt" in err
+    assert not (workdir / "out.json").exists()
+
+
+def test_fail_on_below_min_severity_reports_what_fails_the_run(workdir, backends):
+    write_site(workdir / "site", missing={"id": 2})
+    code = cli.main(["check", "site", "--json", "out.json", "--quiet", "--fail-on", "info", "--min-severity", "major"])
+    data = report(workdir / "out.json")
+    assert code == 1
+    assert data["config"]["min_severity"] == "info"  # lowered to what --fail-on counts
+
+
+def test_html_into_a_new_folder_is_created(workdir, backends):
+    write_site(workdir / "site")
+    code = cli.main(["check", "site", "--html", "new/dir/r.html", "--quiet"])
+    assert code == 0
+    assert (workdir / "new" / "dir" / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_unwritable_output_exits_2_naming_it(workdir, backends, capsys):
+    write_site(workdir / "site")
+    (workdir / "taken").mkdir()
+    code = cli.main(["check", "site", "--json", "taken", "--quiet"])
+    assert code == 2
+    assert "taken" in capsys.readouterr().err

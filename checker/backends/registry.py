@@ -6,7 +6,6 @@ the top-level models/registry.toml.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,7 +71,10 @@ def build_nli(name: str, model: str) -> NliScorer | None:
 
 
 def _looks_like_path(name: str) -> bool:
-    return name.startswith(("/", "./", "../", "~")) or os.sep in name and not name.count("/") == 1
+    """A local directory, not a hub name (hub names are `owner/model`, one slash, no such folder)."""
+    if name.startswith(("/", "./", "../", "~")) or Path(name).expanduser().exists():
+        return True
+    return name.count("/") > 1
 
 
 def _check_local_model(name: str, what: str) -> None:

@@ -66,6 +66,7 @@ def write_html(result: RunResult, path: str | os.PathLike[str]) -> None:
     """Write the report to `path` atomically (a temporary file in the same folder, then a rename)."""
     target = Path(path)
     text = render_html(result)
+    target.parent.mkdir(parents=True, exist_ok=True)
     mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
