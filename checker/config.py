@@ -33,6 +33,7 @@ class AlignConfig:
 
 @dataclass(frozen=True)
 class WordsConfig:
+    terms: bool
     linked: float
     unlinked: float
     rendered_ratio: float

@@ -407,3 +407,19 @@ def test_a_different_name_is_still_a_swap():
     result = BeadComparator(CONFIG, None).compare(bead, ctx)
     (d,) = [d for d in result.divergences if d.kind == "entity"]
     assert d.divergent == ("id",)
+
+
+# --- the term signal can be switched off ---------------------------------------------------------------------
+
+
+def test_two_versions_with_unrendered_words_give_a_term_finding_unless_terms_are_off():
+    import dataclasses
+
+    texts = {"de": SENTENCES["de"][0], "fr": SENTENCES["fr"][1]}  # different sentences: words unrendered
+    bead, ctx = context(texts)
+    with_terms = BeadComparator(CONFIG, None).compare(bead, ctx)
+    assert any(d.kind == "term" for d in with_terms.divergences)
+    words_off = dataclasses.replace(CONFIG.compare.words, terms=False)
+    quiet = dataclasses.replace(CONFIG, compare=dataclasses.replace(CONFIG.compare, words=words_off))
+    without = BeadComparator(quiet, None).compare(bead, ctx)
+    assert not any(d.kind == "term" for d in without.divergences)

@@ -208,6 +208,8 @@ def compare_words(
             np.stack([_best_in([w.vector for w in words[x]], pools[r]) for r in refs]), axis=0
         )
         orphans = [i for i in range(len(words[x])) if best_elsewhere[i] < config.orphan_below]
+        if orphans and not config.terms:
+            continue
         if orphans:
             by_orphan: dict[int, list[tuple[_TermGroup, float, dict | None]]] = {}
             for group in missing:
@@ -324,6 +326,8 @@ def compare_word_pair(
 ) -> list[Divergence]:
     """Two versions: no vote is possible, so both are blamed and the finding stays minor."""
     pools = pools or words
+    if not config.terms:
+        return []
     a, b = [l for l, w in words.items() if w]
     orphan_a, best_a = _unrendered(words[a], pools[b], config)
     orphan_b, best_b = _unrendered(words[b], pools[a], config)
