@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-import numpy as np
 
 from .config import GroupingConfig
 from .embed import EmbeddedDocument

@@ -57,3 +57,29 @@ def seeds_run(tmp_path_factory: pytest.TempPathFactory) -> SeedsRun:
         pytest.fail(f"checker check seeds/ exited {proc.returncode}:\n{proc.stderr}\n{proc.stdout}")
     report = json.loads(json_path.read_text(encoding="utf-8"))
     return SeedsRun(proc.returncode, proc.stdout, proc.stderr, json_path, html_path, report, seconds)
+
+
+# --- Debian chromium for the browser tests ------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+BROWSER_MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium (apt-get install chromium)"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless chromium per test module."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install -e .[test])")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()

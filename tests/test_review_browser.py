@@ -12,28 +12,16 @@ from report_samples import FR_TERM_ID, HOSTILE_ID, NUMBER_ID, OMISSION_ID, revie
 
 from checker import cli
 from checker.emit.html import write_html
+from conftest import BROWSER_MARKS
 from checker.records import RunResult
 
 from fakes import fake_backends, text_of
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 ALL = {NUMBER_ID, OMISSION_ID, FR_TERM_ID, HOSTILE_ID}
 HOSTILE_COMMENT = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> ok'
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install -e .[test])")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
