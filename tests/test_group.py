@@ -6,7 +6,6 @@ from __future__ import annotations
 import random
 
 import numpy as np
-import pytest
 
 from checker.config import load_config
 from checker.embed import EmbeddedDocument, embed_document
@@ -14,7 +13,7 @@ from checker.group import group_documents, pair_score
 from checker.records import Document
 from checker.segment import segment_document
 
-from fakes import OTHER, SENTENCES, ConceptEmbedder, text_of
+from fakes import OTHER, ConceptEmbedder, text_of
 
 GROUPING = load_config().grouping
 

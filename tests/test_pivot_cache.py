@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 
-import pytest
 
 from checker.cache import TranslationCache, default_cache_dir
 from checker.embed import embed_document
