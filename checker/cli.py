@@ -58,6 +58,13 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="checker",
         description="Finds where language versions of the same text stopped saying the same thing.",
+        epilog=(
+            "start here:\n"
+            "  checker check seeds/          compare the versions in a folder, write reports/seeds.{json,html}\n"
+            "  checker check --help          options, exit codes and examples\n"
+            "exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error, 130 interrupted"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"checker {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
