@@ -30,6 +30,10 @@ examples:
 Every file is one language version; its language comes from its name (de.txt,
 index.fr.md) or is detected. Files are grouped into sets of versions of the same
 content; files that match nothing are listed as unrelated and not compared.
+
+exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
+2 usage or input error (including: no two files are versions of each other),
+130 interrupted.
 """
 
 PAIRS_EXAMPLES = """\
