@@ -14,10 +14,11 @@ from typing import Iterable
 
 
 def default_cache_dir() -> Path:
-    root = os.environ.get("CHECKER_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "checker"
-    )
-    return Path(root)
+    """$CHECKER_CACHE_DIR, else $XDG_CACHE_HOME/checker, else ~/.cache/checker (translations,
+    the compiled e5 shim, assembled GGUF weights)."""
+    if os.environ.get("CHECKER_CACHE_DIR"):
+        return Path(os.environ["CHECKER_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "checker"
 
 
 def _key(model_id: str, lang: str, text: str) -> str:

@@ -16,8 +16,8 @@ from typing import Sequence
 
 from . import __version__
 from .errors import CheckerError
+from .records import SEVERITY_RANK
 
-SEVERITY_RANK = {"info": 0, "minor": 1, "major": 2}
 
 CHECK_EXAMPLES = """\
 examples:

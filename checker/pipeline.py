@@ -19,12 +19,11 @@ from .findings import build_finding
 from .group import group_documents
 from .load import collect_paths, load_documents
 from .pivot import pivot_documents
-from .records import AlignedRow, AlignedSegment, Finding, RunResult, VersionSetReport
+from .records import SEVERITY_RANK, AlignedRow, AlignedSegment, Finding, RunResult, VersionSetReport
 from .segment import segment_document
 
 Progress = Callable[[str], None]
 
-SEVERITY_ORDER = {"major": 0, "minor": 1, "info": 2}
 
 
 def signature(config: Config, backends: Backends) -> str:
@@ -95,7 +94,7 @@ def run_check(
             neighbours = beads[max(0, position - 1) : position] + beads[position + 1 : position + 2]
             result = comparator.compare(bead, ctx, neighbours)
             for divergence in result.divergences:
-                if SEVERITY_ORDER[divergence.severity] > SEVERITY_ORDER[config.min_severity]:
+                if SEVERITY_RANK[divergence.severity] < SEVERITY_RANK[config.min_severity]:
                     continue
                 findings.append(
                     build_finding(vs.id, divergence, bead, beads, ctx.documents, pivots, find_pivot_word)
@@ -113,7 +112,7 @@ def run_check(
             )
         reports.append(VersionSetReport(vs.id, vs.documents, tuple(rows)))
 
-    findings.sort(key=lambda f: (f.version_set, SEVERITY_ORDER.get(f.severity, 9), -f.score, f.id))
+    findings.sort(key=lambda f: (f.version_set, -SEVERITY_RANK.get(f.severity, -1), -f.score, f.id))
     return RunResult(
         tool_version=__version__,
         signature=signature(config, backends),

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 SEVERITIES = ("major", "minor", "info")
+# higher = more serious: info 0, minor 1, major 2
+SEVERITY_RANK = {s: rank for rank, s in enumerate(reversed(SEVERITIES))}
 FINDING_KINDS = ("meaning", "number", "date", "entity", "negation", "omission", "addition", "term")
 SEGMENT_KINDS = ("body", "boilerplate", "heading")
 

@@ -32,6 +32,7 @@ from typing import Any, Callable, Sequence, TypeVar
 
 import numpy as np
 
+from checker.cache import default_cache_dir
 from checker.errors import ModelUnavailableError
 from checker.protocols import WordVector
 
@@ -144,11 +145,6 @@ def centred(words: Sequence[WordVector], mean: np.ndarray) -> list[WordVector]:
 
 # ----------------------------------------------------------------------- compiling
 
-def _cache_dir() -> Path:
-    env = os.environ.get("CHECKER_CACHE_DIR")
-    return Path(env) if env else Path.home() / ".cache" / "checker"
-
-
 def _simd_flags() -> list[str]:
     """AVX2/FMA when this CPU has them: e5.c's fast int8 x int4 matmul needs them."""
     try:
@@ -194,7 +190,7 @@ def build_shim(cc: str | None = None, cache_dir: Path | None = None) -> Path:
     for part in (e5c.read_bytes(), e5h.read_bytes(), _SHIM_SOURCE.read_bytes(),
                  " ".join(flags).encode()):
         digest.update(hashlib.sha256(part).digest())
-    out_dir = cache_dir or _cache_dir()
+    out_dir = cache_dir or default_cache_dir()
     target = out_dir / f"e5_states-{digest.hexdigest()[:20]}.so"
     if target.is_file():
         return target

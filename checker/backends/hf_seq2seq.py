@@ -35,8 +35,11 @@ def downloads_allowed() -> bool:
     return os.environ.get(ALLOW_DOWNLOAD_ENV, "").strip() == "1"
 
 
-def _looks_like_path(name: str) -> bool:
-    return name.startswith(("/", "./", "../", "~", ".\\", "..\\")) or Path(name).exists()
+def looks_like_path(name: str) -> bool:
+    """A local directory, not a hub name (hub names are `owner/model`: one slash, no such folder)."""
+    if name.startswith(("/", "./", "../", "~", ".\\", "..\\")) or Path(name).expanduser().exists():
+        return True
+    return name.count("/") > 1
 
 
 def _hub_cache_dir() -> str:
@@ -66,7 +69,7 @@ def from_pretrained_offline(loader: Any, name: str, **kwargs: Any) -> Any:
     """
     from huggingface_hub.errors import HFValidationError
 
-    is_path = _looks_like_path(name)
+    is_path = looks_like_path(name)
     path = os.path.expanduser(name) if is_path else name
     if is_path and not os.path.isdir(path):
         raise ModelUnavailableError(

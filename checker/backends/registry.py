@@ -12,6 +12,7 @@ from pathlib import Path
 from ..config import Config
 from ..errors import CheckerError, ModelUnavailableError
 from ..protocols import Embedder, NliScorer, Translator, WordEmbedder
+from .hf_seq2seq import looks_like_path
 
 # Names a user can download elsewhere and pass as a local directory.
 DEFAULT_PIVOT_MODELS = {
@@ -53,7 +54,7 @@ def build_translator(name: str, model: str) -> Translator | None:
         from .hf_seq2seq import Seq2SeqTranslator
 
         return Seq2SeqTranslator(model or DEFAULT_PIVOT_MODELS.get(name, name))
-    if _looks_like_path(name):
+    if looks_like_path(name):
         _check_local_model(name, "--pivot")
     raise CheckerError(f"unknown pivot {name!r} (known: {', '.join(PIVOTS)}, or a local model directory)")
 
@@ -65,21 +66,14 @@ def build_nli(name: str, model: str) -> NliScorer | None:
         from .hf_nli import TransformersNli
 
         return TransformersNli(model or (name if Path(name).is_dir() else DEFAULT_NLI_MODEL))
-    if _looks_like_path(name):
+    if looks_like_path(name):
         _check_local_model(name, "--nli")
     raise CheckerError(f"unknown NLI backend {name!r} (known: {', '.join(NLIS)}, or a local model directory)")
 
 
-def _looks_like_path(name: str) -> bool:
-    """A local directory, not a hub name (hub names are `owner/model`, one slash, no such folder)."""
-    if name.startswith(("/", "./", "../", "~")) or Path(name).expanduser().exists():
-        return True
-    return name.count("/") > 1
-
-
 def _check_local_model(name: str, what: str) -> None:
     """Fail before any work when a local model directory is missing, not after embedding everything."""
-    if not name or "{src}" in name or not _looks_like_path(name):
+    if not name or "{src}" in name or not looks_like_path(name):
         return
     path = Path(name).expanduser()
     if not path.is_dir():

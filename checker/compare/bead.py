@@ -107,7 +107,7 @@ class BeadComparator:
         if len(present) < len(ctx.langs):
             missing = [l for l in ctx.langs if l not in present]
             covered = (
-                covered_by_neighbours(bead, neighbours, present, missing, ctx.words, cfg.omission, cfg.words.linked)
+                covered_by_neighbours(bead, neighbours, present, missing, ctx.words, cfg.words.linked)
                 if ctx.words is not None
                 else 0.0
             )

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
-import numpy as np
-
 from ..config import OmissionConfig
 from ..records import Bead
 from .divergence import Divergence
-from .wordlinks import DocumentWords, LocatedWord, is_content_word
+from .wordlinks import DocumentWords, LocatedWord, best_partner, is_content_word
 
 
 def _content_words(bead: Bead, lang: str, min_chars: int) -> int:
@@ -27,8 +25,7 @@ def coverage(words: Sequence[LocatedWord], pool: Sequence[LocatedWord], linked: 
     """Share of `words` with a partner in `pool` (contextual cosine >= linked)."""
     if not words or not pool:
         return 0.0
-    sims = np.stack([w.vector for w in words]) @ np.stack([p.vector for p in pool]).T
-    return float((sims.max(axis=1) >= linked).mean())
+    return float((best_partner([w.vector for w in words], list(pool)) >= linked).mean())
 
 
 def covered_by_neighbours(
@@ -37,7 +34,6 @@ def covered_by_neighbours(
     present: Sequence[str],
     missing: Sequence[str],
     words: Mapping[str, DocumentWords],
-    config: OmissionConfig,
     linked: float,
 ) -> float:
     """Lowest, over (present, missing) pairs, share of the gap's words found in the missing side's neighbours."""

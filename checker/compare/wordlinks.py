@@ -20,6 +20,7 @@ import numpy as np
 from anyascii import anyascii
 from rapidfuzz import fuzz
 
+from ..centring import normalised
 from ..config import WordsConfig
 from ..protocols import WordEmbedder, WordVector
 from ..records import Segment
@@ -52,10 +53,6 @@ def is_content_word(text: str, lang: str, min_chars: int) -> bool:
     return text.lower() not in stopwords(lang)
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    return v / max(float(np.linalg.norm(v)), 1e-9)
-
-
 class DocumentWords:
     """Word vectors of every content segment of one document, centred by the document's mean.
 
@@ -78,13 +75,13 @@ class DocumentWords:
                     seg.start + w.start,
                     seg.start + w.end,
                     w.text,
-                    _unit(w.vector - mean),
+                    normalised(w.vector - mean),
                     is_content_word(w.text, lang, config.min_word_chars),
                 )
                 for w in words
             ]
             bigrams = [
-                LocatedWord(a.start, b.end, f"{a.text} {b.text}", _unit(a.vector + b.vector), False)
+                LocatedWord(a.start, b.end, f"{a.text} {b.text}", normalised(a.vector + b.vector), False)
                 for a, b in zip(located, located[1:])
             ]
             self._words[seg.index] = [w for w in located if w.content]
@@ -161,7 +158,7 @@ def _term_groups(words, links: _Links, x: str, refs: list[str], config: WordsCon
     return groups
 
 
-def _best_in(vectors: list[np.ndarray], pool: list[LocatedWord]) -> np.ndarray:
+def best_partner(vectors: list[np.ndarray], pool: list[LocatedWord]) -> np.ndarray:
     """Best cosine of each vector to anything in the pool."""
     if not pool or not vectors:
         return np.full(len(vectors), -1.0)
@@ -192,7 +189,7 @@ def compare_words(
         refs = [r for r in langs if r != x]
         missing = []
         for group in _term_groups(words, links, x, refs, config):
-            in_x = _best_in([words[r][group.members[r]].vector for r in refs], pools[x])
+            in_x = best_partner([words[r][group.members[r]].vector for r in refs], pools[x])
             if float(in_x.max()) >= max(config.unlinked, config.rendered_ratio * group.strength):
                 continue
             terms = [words[r][group.members[r]].text for r in refs]
@@ -205,7 +202,7 @@ def compare_words(
             continue
         # content words of x that nothing in any other version renders
         best_elsewhere = np.max(
-            np.stack([_best_in([w.vector for w in words[x]], pools[r]) for r in refs]), axis=0
+            np.stack([best_partner([w.vector for w in words[x]], pools[r]) for r in refs]), axis=0
         )
         orphans = [i for i in range(len(words[x])) if best_elsewhere[i] < config.orphan_below]
         if orphans and not config.terms:
@@ -315,7 +312,7 @@ def _clause_omission(words, x, refs, groups: list[_TermGroup]) -> Divergence:
 
 def _unrendered(words: list[LocatedWord], pool: list[LocatedWord], config: WordsConfig) -> tuple[list[int], np.ndarray]:
     """Content words with no partner (word or adjacent pair) at or above `unlinked` in the other pool."""
-    best = _best_in([w.vector for w in words], pool)
+    best = best_partner([w.vector for w in words], pool)
     return [i for i in range(len(words)) if best[i] < config.unlinked], best
 
 
@@ -364,7 +361,7 @@ def pair_divergence_score(
     if len(langs) != 2:
         return 0.0
     a, b = langs
-    best_a = _best_in([w.vector for w in words[a]], pools[b])
-    best_b = _best_in([w.vector for w in words[b]], pools[a])
+    best_a = best_partner([w.vector for w in words[a]], pools[b])
+    best_b = best_partner([w.vector for w in words[b]], pools[a])
     lowest = float(min(best_a.min(), best_b.min()))
     return float(np.clip(1.0 - lowest, 0.0, 1.0))
