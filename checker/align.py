@@ -262,3 +262,52 @@ def _bead(index: int, docs: Sequence[EmbeddedDocument], langs: list[str], by_doc
     vecs = [normalised(docs[k].centred[sorted(by_doc[k])].sum(axis=0)) for k in present]
     sims = [float(vecs[x] @ vecs[y]) for x in range(len(vecs)) for y in range(x + 1, len(vecs))]
     return Bead(index=index, members=members, score=float(np.mean(sims)) if sims else 0.0)
+
+
+def align_by_keys(docs: Sequence[EmbeddedDocument], config: AlignConfig) -> list[Bead]:
+    """Structured files: units with the same key say the same thing, so keys align them; a key a
+    version lacks is a gap. Inside a unit of several sentences, the sentences are aligned as prose."""
+    langs = [d.document.lang for d in docs]
+    rows_by_key: list[dict[str, list[int]]] = [{} for _ in docs]
+    for k, doc in enumerate(docs):
+        for row, segment in enumerate(doc.segments):
+            rows_by_key[k].setdefault(segment.unit or "", []).append(row)
+    order = _merged_key_order([list(keys) for keys in rows_by_key], choose_pivot(docs))
+
+    beads: list[Bead] = []
+    for key in order:
+        by_doc = {k: rows_by_key[k][key] for k in range(len(docs)) if key in rows_by_key[k]}
+        if len(by_doc) > 1 and max(len(rows) for rows in by_doc.values()) > 1:
+            present = sorted(by_doc)
+            sub_docs = [_rows_of(docs[k], by_doc[k]) for k in present]
+            for sub in align_versions(sub_docs, config):
+                members = {lang: () for lang in langs}
+                members.update(sub.members)
+                beads.append(Bead(index=len(beads), members=members, score=sub.score))
+        else:
+            beads.append(_bead(len(beads), docs, langs, by_doc))
+    return beads
+
+
+def _rows_of(doc: EmbeddedDocument, rows: list[int]) -> EmbeddedDocument:
+    """The sentences of one unit as a document of their own (for aligning inside the unit)."""
+    return EmbeddedDocument(doc.document, tuple(doc.segments[r] for r in rows), (), doc.vectors[rows], doc.centred[rows])
+
+
+def _merged_key_order(key_lists: list[list[str]], first: int) -> list[str]:
+    """The keys of the most complete version in its order; another version's extra keys go
+    right after the key they follow there."""
+    order = list(key_lists[first])
+    placed = set(order)
+    for k, keys in enumerate(key_lists):
+        if k == first:
+            continue
+        position = 0
+        for key in keys:
+            if key in placed:
+                position = order.index(key) + 1
+                continue
+            order.insert(position, key)
+            placed.add(key)
+            position += 1
+    return order

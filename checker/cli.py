@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
+from .emit.files import write_atomic as _write_atomic
+from .emit.formats import OUTPUT_FORMATS, formats_help, parse_output_specs, write_outputs, writes_to_stdout
 from .errors import CheckerError
 from .records import SEVERITY_RANK
 
@@ -26,6 +28,7 @@ examples:
   checker check site/ --pivot marian --pivot-model ~/models/opus-mt-{src}-en
   checker check site/ --nli transformers --nli-model ~/models/deberta-mnli
   checker check site/ --decisions review.json   leaves the findings dismissed in review.json out
+  checker check docs/ --format github --format sarif:checker.sarif --format html:report.html
 
 Every file is one language version; its language comes from its name (de.txt,
 index.fr.md) or is detected. Files are grouped into sets of versions of the same
@@ -34,6 +37,31 @@ content; files that match nothing are listed as unrelated and not compared.
 exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 2 usage or input error (including: no two files are versions of each other),
 130 interrupted.
+"""
+
+FORMATS_EPILOG = (
+    "output formats (--format FORMAT to standard output, --format FORMAT:PATH to a file; repeatable):\n"
+    + formats_help()
+    + "\nWith --format, reports/NAME.{json,html} are written only if asked for (--json, --html, json:PATH).\n\n"
+    "in GitHub Actions (annotations on the pull request, a job summary, code scanning alerts):\n"
+    "  - run: checker check docs/ --format github --format sarif:checker.sarif --format html:report.html\n"
+    "  - uses: github/codeql-action/upload-sarif@v3\n"
+    "    if: always()\n"
+    "    with: {sarif_file: checker.sarif}\n"
+    "in GitLab CI:\n"
+    "  script: checker check docs/ --format gitlab:gl-code-quality.json --format junit:checker.xml\n"
+    "  artifacts: {when: always, reports: {codequality: gl-code-quality.json, junit: checker.xml}}\n"
+)
+
+BASELINE_EXAMPLES = """\
+examples:
+  checker baseline create docs/ --output checker-baseline.json
+  checker baseline create --from-report reports/docs.json     no models needed
+  checker check docs/ --baseline checker-baseline.json        exit 1 only for new findings
+
+A finding is known by its fingerprint (its id): what differs and in which sentence, not
+its line, so the baseline survives edits elsewhere in the files. Commit the file; remake
+it when the known findings are fixed (`check --baseline` counts them as fixed).
 """
 
 PAIRS_EXAMPLES = """\
@@ -77,10 +105,20 @@ def _parser() -> argparse.ArgumentParser:
         "check",
         help="compare the language versions in files or folders and write reports",
         description="Compare language versions of the same content and report where they diverge.",
-        epilog=CHECK_EXAMPLES,
+        epilog=CHECK_EXAMPLES + "\n" + FORMATS_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("inputs", nargs="+", metavar="PATH", help="files or folders (.txt, .md)")
+    check.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="PATH",
+        help="files or folders: .txt, .md, .html, .po, .xlf/.xliff, .tmx, and JSON/YAML catalogues named by language",
+    )
+    check.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="check only the version sets with a file changed since this git revision (e.g. origin/main, HEAD)",
+    )
     check.add_argument("--json", type=Path, metavar="FILE", help="write the JSON report here")
     check.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report here")
     check.add_argument(
@@ -88,8 +126,9 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path("reports"),
         metavar="DIR",
-        help="where NAME.json and NAME.html go when neither --json nor --html is given (default: reports/)",
+        help="where NAME.json and NAME.html go when neither --json, --html nor --format is given (default: reports/)",
     )
+    _add_format_option(check)
     _add_model_options(check)
     check.add_argument(
         "--fail-on",
@@ -107,8 +146,23 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="review decisions exported from the HTML report: dismissed findings are left out of the reports and the exit code",
     )
+    check.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="report and count only findings not in this baseline (made by `checker baseline create`)",
+    )
+    check.add_argument(
+        "--strict-suppressions",
+        action="store_true",
+        help="exit 1 when a suppression (inline `checker: ignore` or [[suppress]] in the config) matches no finding",
+    )
     check.add_argument("--quiet", "-q", action="store_true", help="no progress and no summary on the terminal")
     check.add_argument("--no-color", action="store_true", help="plain terminal output")
+    check.add_argument(
+        "--engine", choices=["local", "ray"], default="local", help="where version sets are compared (default: local)"
+    )
+    check.add_argument("--ray-address", metavar="ADDR", help="a running Ray cluster for --engine ray (default: start one here)")
 
     pairs = sub.add_parser(
         "pairs",
@@ -128,35 +182,115 @@ def _parser() -> argparse.ArgumentParser:
         "report",
         help="re-render a saved JSON report (no models needed)",
         description="Re-render a JSON report written by `checker check --json` into other formats.",
-        epilog="example:\n  checker report reports/seeds.json --html review.html",
+        epilog=(
+            "examples:\n  checker report reports/seeds.json --html review.html\n"
+            "  checker report reports/seeds.json --format sarif:checker.sarif --format github\n\n" + FORMATS_EPILOG
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     report.add_argument("report_json", type=Path, metavar="RUN.json")
     report.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report here")
     report.add_argument("--text", action="store_true", help="print the terminal summary")
+    _add_format_option(report)
     report.add_argument(
         "--decisions", type=Path, metavar="FILE", help="review decisions exported from the HTML report: leave the dismissed findings out"
     )
     report.add_argument("--no-color", action="store_true", help="plain terminal output")
 
-    models = sub.add_parser(
-        "models",
-        help="list the model backends and the weights they use",
-        description="List the model backends, the weights each uses, their sources, licences and checksums.",
-        epilog="example:\n  checker models list",
+    baseline = sub.add_parser(
+        "baseline",
+        help="record the current findings so `check --baseline` fails only on new ones",
+        description="Record the findings of today so that `checker check --baseline FILE` reports only new ones.",
+        epilog=BASELINE_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    models.add_argument("action", choices=["list"], nargs="?", default="list")
+    baseline_actions = baseline.add_subparsers(dest="baseline_action", metavar="ACTION", required=True)
+    create = baseline_actions.add_parser(
+        "create",
+        help="check the inputs (or read a saved report) and write every finding to the baseline",
+        description="Check the inputs, or read a saved JSON report, and write every finding to a baseline file.",
+        epilog=BASELINE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    create.add_argument("inputs", nargs="*", metavar="PATH", help="files or folders, as for `checker check`")
+    create.add_argument("--from-report", type=Path, metavar="RUN.json", help="take the findings of a saved JSON report (no models)")
+    create.add_argument(
+        "--output", "-o", type=Path, default=Path("checker-baseline.json"), metavar="FILE",
+        help="where to write the baseline (default: checker-baseline.json)",
+    )
+    _add_model_options(create)
+    create.add_argument("--min-severity", choices=["major", "minor", "info"], help="leave findings below this severity out")
+    create.add_argument("--decisions", type=Path, metavar="FILE", help="leave the findings dismissed in this decisions file out")
+    create.add_argument("--quiet", "-q", action="store_true", help="no progress and no summary on the terminal")
+
+    models = sub.add_parser(
+        "models",
+        help="list the model backends and the weights they use; convert models for fast CPU inference",
+        description="List the model backends, the weights each uses, their sources, licences and checksums.",
+        epilog="examples:\n  checker models list\n  checker models convert ~/models/opus-mt-de-en ~/models/opus-mt-de-en-ct2",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    model_actions = models.add_subparsers(dest="action", metavar="ACTION")
+    model_actions.add_parser("list", help="the model registry (the default)")
+    convert = model_actions.add_parser(
+        "convert",
+        help="convert a transformers model folder for --pivot ct2 or --nli onnx",
+        description="Convert a transformers translation model (MarianMT, M2M100, NLLB) into a CTranslate2 "
+        "folder for --pivot ct2, or with --nli an MNLI classifier into an ONNX folder for --nli onnx.",
+        epilog="examples:\n"
+        "  checker models convert ~/models/opus-mt-de-en ~/models/opus-mt-de-en-ct2\n"
+        "  checker check site/ --pivot ct2 --pivot-model ~/models/opus-mt-{src}-en-ct2\n"
+        "  checker models convert --nli ~/models/deberta-mnli ~/models/deberta-mnli-onnx\n"
+        "  checker check site/ --pivot ct2 --pivot-model … --nli onnx --nli-model ~/models/deberta-mnli-onnx",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    convert.add_argument("source", type=Path, metavar="SRC_DIR", help="a folder written by transformers' save_pretrained")
+    convert.add_argument("output", type=Path, metavar="OUT_DIR", help="the folder to create")
+    convert.add_argument("--nli", action="store_true", help="SRC_DIR is an MNLI-style classifier: export it to ONNX")
+    convert.add_argument(
+        "--quantization",
+        default="int8",
+        metavar="TYPE",
+        help="weight type: int8 (default), or float32; for translators also int8_float32, int16, float16, bfloat16 …",
+    )
+    convert.add_argument("--force", action="store_true", help="overwrite OUT_DIR when it is not empty")
+
+    cache = sub.add_parser(
+        "cache",
+        help="show or clear the cache of model outputs",
+        description="Show or clear the cache of model outputs (translations, sentence and word vectors, NLI scores).",
+        epilog="examples:\n  checker cache info\n  checker cache clear --older-than 30",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    cache.add_argument("action", choices=["info", "clear"])
+    cache.add_argument("--older-than", type=float, metavar="DAYS", help="clear only entries not used for this many days")
+    cache.add_argument("--config", type=Path, metavar="FILE", help="checker.toml or pyproject.toml to read [cache] from")
     return parser
+
+
+def _add_format_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--format",
+        action="append",
+        dest="formats",
+        metavar="FORMAT[:PATH]",
+        help="write the report in FORMAT to standard output, or to PATH (FORMAT=PATH works too); repeatable; "
+        "FORMAT: " + ", ".join(OUTPUT_FORMATS) + " (html needs a PATH); see the list below",
+    )
 
 
 def _add_model_options(p: argparse.ArgumentParser) -> None:
     group = p.add_argument_group("models and configuration")
     group.add_argument("--config", type=Path, metavar="FILE", help="checker.toml or pyproject.toml to read settings from")
-    group.add_argument("--pivot", metavar="NAME", help="translator into English: none, marian, nllb, m2m100, llama-cpp")
+    group.add_argument("--pivot", metavar="NAME", help="translator into English: none, marian, nllb, m2m100, llama-cpp, ct2")
     group.add_argument("--pivot-model", metavar="NAME_OR_DIR", help="model name or local directory for --pivot")
-    group.add_argument("--nli", metavar="NAME", help="NLI backend: none or transformers")
+    group.add_argument("--nli", metavar="NAME", help="NLI backend: none, transformers or onnx")
     group.add_argument("--nli-model", metavar="NAME_OR_DIR", help="MNLI-style model name or local directory for --nli")
+    group.add_argument(
+        "--allow-pickle-weights",
+        action="store_true",
+        help="also load pickle-based weights (pytorch_model.bin, *.pt, *.ckpt), which can run code: only from a source you trust",
+    )
 
 
 def _config(args: argparse.Namespace, search_from: Path):
@@ -170,6 +304,7 @@ def _config(args: argparse.Namespace, search_from: Path):
         nli_model=args.nli_model,
         fail_on=getattr(args, "fail_on", None),
         min_severity=getattr(args, "min_severity", None),
+        allow_pickle=True if getattr(args, "allow_pickle_weights", False) else None,
     )
     # A gate must show what fails it: findings at the --fail-on severity are always reported.
     if config.fail_on != "never" and SEVERITY_RANK[config.fail_on] < SEVERITY_RANK[config.min_severity]:
@@ -183,34 +318,57 @@ def _default_report_name(inputs: Sequence[str]) -> str:
     return name or "report"
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _cmd_check(args: argparse.Namespace) -> int:
+def _gated_run(args: argparse.Namespace, on_problem=None):
+    """run_check, then the review decisions and the suppressions: what `check` and
+    `baseline create` share. Returns (RunResult, Config, SuppressionReport). Files that
+    cannot be checked go to `on_problem` (pipeline.prepare_run); without it they end the run."""
     from .backends.registry import build_backends
-    from .cache import TranslationCache
+    from .baseline import record_gate
+    from .cache import open_store
     from .decisions import apply_decisions, load_decisions
-    from .emit.html import write_html
-    from .emit.text import render_text
-    from .pipeline import run_check
-    from .records import to_json_dict
+    from .discover import changed_files
+    from .engine import make_engine, run_check_with
+    from .pipeline import input_root
+    from .suppress import apply_suppressions
 
     config = _config(args, Path.cwd())
     decisions = load_decisions(args.decisions) if args.decisions else None  # a bad file fails before any model loads
+    engine = make_engine(getattr(args, "engine", "local"), getattr(args, "ray_address", None))  # so does a missing ray
     interactive = sys.stderr.isatty() and not args.quiet
     progress = _Progress(interactive)
     backends = build_backends(config)
-    cache = TranslationCache() if backends.translator else None
-    result = run_check(args.inputs, config, backends, progress, cache)
+    store = open_store(config.cache)  # the one build_backends opened, if caching is on
+    cache = store.translations if store is not None and backends.translator else None
+    since = getattr(args, "changed_since", None)
+    changed = changed_files(since, input_root(args.inputs)) if since else None
+    result = run_check_with(engine, args.inputs, config, backends, progress, cache, changed, on_problem)
     if decisions is not None:
         result = apply_decisions(result, decisions)
+    result, suppression = apply_suppressions(result, config.suppress, config.ignore)
+    return record_gate(result, suppression), config, suppression
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .baseline import filter_new, gate_lines, load_baseline, record_gate
+    from .emit.html import write_html
+    from .records import to_json_dict
+
+    specs = parse_output_specs(args.formats or [])  # a bad --format fails before any model loads
+    baseline = load_baseline(args.baseline) if args.baseline else None  # so does a bad baseline
+    unchecked: list[str] = []
+
+    def not_checked(problem) -> None:
+        """A bad file is named at once; the others are checked and reported, and the run exits 2."""
+        print(f"checker: error: {problem.message}", file=sys.stderr, flush=True)
+        unchecked.append(problem.path)
+
+    result, config, suppression = _gated_run(args, not_checked)
+    if baseline is not None:
+        result, stats = filter_new(result, baseline)
+        result = record_gate(result, stats=stats)
 
     json_path, html_path = args.json, args.html
-    if json_path is None and html_path is None:
+    if json_path is None and html_path is None and not specs:
         name = _default_report_name(args.inputs)
         json_path = args.reports_dir / f"{name}.json"
         html_path = args.reports_dir / f"{name}.html"
@@ -221,11 +379,33 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if html_path:
         write_html(result, html_path)
         written.append(str(html_path))
+    color = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
+    full_report = html_path or json_path
+    written += write_outputs(result, specs, sys.stdout, color=color, full_report=str(full_report) if full_report else None)
     if not args.quiet:
-        color = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
-        print(render_text(result, color=color))
+        _print_summary(result, specs, written, color)
+        # the baseline counts, what was suppressed, unused suppressions (stderr when stdout is a report)
+        for line in gate_lines(result):
+            print(line, file=sys.stderr if writes_to_stdout(specs) else sys.stdout)
+    if unchecked:
+        n = len(unchecked)
+        print(f"checker: {n} file{'s' if n != 1 else ''} could not be checked (named above); the reports cover the rest", file=sys.stderr)
+        return 2
+    code = _exit_code(result, config.fail_on)
+    return max(code, 1) if args.strict_suppressions and suppression.unused else code
+
+
+def _print_summary(result, specs, written: list[str], color: bool) -> None:
+    """The terminal summary and the files written; when a --format goes to stdout, stdout is left to it."""
+    from .emit.text import render_text
+
+    if writes_to_stdout(specs):
+        if written:
+            print("wrote " + ", ".join(written), file=sys.stderr)
+        return
+    print(render_text(result, color=color))
+    if written:
         print("wrote " + ", ".join(written))
-    return _exit_code(result, config.fail_on)
 
 
 def _exit_code(result, fail_on: str) -> int:
@@ -251,35 +431,98 @@ def _cmd_pairs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_report(path: Path):
+    """A saved JSON report as a RunResult; a missing or foreign file is a CheckerError (exit 2)."""
+    from .records import run_result_from_json
+
+    try:
+        return run_result_from_json(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise CheckerError(f"{path}: no such file")
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise CheckerError(f"{path}: not a checker JSON report ({exc})") from exc
+
+
+def _cmd_baseline(args: argparse.Namespace) -> int:
+    from .baseline import Baseline, gate_record, save_baseline
+
+    if bool(args.inputs) == bool(args.from_report):
+        raise CheckerError("checker baseline create: give either PATH... to check or --from-report RUN.json, not both or neither")
+    if args.from_report:
+        result = _read_report(args.from_report)  # its suppressions and decisions were applied when it was made
+        if "baseline" in gate_record(result):
+            raise CheckerError(
+                f"{args.from_report}: made with --baseline, so it holds only the new findings "
+                "(use the report of a run without --baseline)"
+            )
+    else:
+        result, _, _ = _gated_run(args)
+    baseline = Baseline.from_result(result)
+    save_baseline(baseline, args.output)
+    if not args.quiet:
+        n = len(baseline.entries)
+        print(f"wrote {args.output}: {n} finding{'s' if n != 1 else ''} in the baseline")
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from .decisions import apply_decisions, load_decisions
     from .emit.html import write_html
     from .emit.text import render_text
-    from .records import run_result_from_json
 
+    specs = parse_output_specs(args.formats or [])
+    to_stdout = writes_to_stdout(specs)
+    if args.text and to_stdout:
+        stdout_format = next(s.format for s in specs if s.path is None)
+        raise CheckerError(
+            f"--text and --format {stdout_format} both print to standard output "
+            f"(give the format a file: --format {stdout_format}:PATH, or use --format text)"
+        )
     decisions = load_decisions(args.decisions) if args.decisions else None
-    try:
-        data = json.loads(args.report_json.read_text(encoding="utf-8"))
-        result = run_result_from_json(data)
-    except FileNotFoundError:
-        raise CheckerError(f"{args.report_json}: no such file")
-    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, ValueError, TypeError, AttributeError) as exc:
-        raise CheckerError(f"{args.report_json}: not a checker JSON report ({exc})") from exc
+    result = _read_report(args.report_json)
     if decisions is not None:
         result = apply_decisions(result, decisions)
+    notes = sys.stderr if to_stdout else sys.stdout  # a format on stdout keeps stdout to itself
     if args.html:
         write_html(result, args.html)
-        print(f"wrote {args.html}")
-    if args.text or not args.html:
-        color = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
+        print(f"wrote {args.html}", file=notes)
+    color = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
+    written = write_outputs(result, specs, sys.stdout, color=color, full_report=str(args.html) if args.html else None)
+    if written:
+        print("wrote " + ", ".join(written), file=notes)
+    if args.text or not (args.html or specs):
         print(render_text(result, color=color))
     return 0
 
 
 def _cmd_models(args: argparse.Namespace) -> int:
+    if args.action == "convert":
+        return _cmd_models_convert(args)
     from .model_registry import describe_models
 
     print(describe_models())
+    return 0
+
+
+def _cmd_models_convert(args: argparse.Namespace) -> int:
+    if args.nli:
+        from .backends.nli_fast import export_nli
+
+        out = export_nli(args.source, args.output, args.quantization, force=args.force)
+        print(f"wrote {out}; use it with --nli onnx --nli-model {out}")
+    else:
+        from .backends.ct2_pivot import convert_translator
+
+        out = convert_translator(args.source, args.output, args.quantization, force=args.force)
+        print(f"wrote {out}; use it with --pivot ct2 --pivot-model {out}")
+    return 0
+
+
+def _cmd_cache(args: argparse.Namespace) -> int:
+    from .cache import cache_command
+    from .config import load_config
+
+    print(cache_command(args.action, load_config(args.config, search_from=Path.cwd()).cache, args.older_than))
     return 0
 
 
@@ -289,7 +532,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 2
-    commands = {"check": _cmd_check, "pairs": _cmd_pairs, "report": _cmd_report, "models": _cmd_models}
+    commands = {
+        "check": _cmd_check, "pairs": _cmd_pairs, "report": _cmd_report, "baseline": _cmd_baseline, "models": _cmd_models,
+        "cache": _cmd_cache,
+    }
     try:
         return commands[args.command](args)
     except CheckerError as exc:

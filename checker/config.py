@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import CheckerError
+from .suppress import SuppressRule, parse_ignore, parse_suppress_rules
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,21 @@ class SentenceConfig:
 
 
 @dataclass(frozen=True)
+class ModalityConfig:
+    enabled: bool
+    severity: str
+    min_cue_share: float
+
+
+@dataclass(frozen=True)
+class ConsistencyConfig:
+    enabled: bool
+    severity: str
+    min_link: float
+    min_places: int
+
+
+@dataclass(frozen=True)
 class CompareConfig:
     chrf_skip_nli: float
     pair_threshold: float
@@ -67,6 +83,28 @@ class CompareConfig:
     words: WordsConfig
     omission: OmissionConfig
     sentence: SentenceConfig
+    modality: ModalityConfig
+    consistency: ConsistencyConfig
+
+
+@dataclass(frozen=True)
+class DiscoveryConfig:
+    patterns: tuple[str, ...]
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    default_language: str
+
+
+@dataclass(frozen=True)
+class CacheConfig:
+    enabled: bool
+    max_mb: int
+
+
+@dataclass(frozen=True)
+class LimitsConfig:
+    max_file_mb: int
+    max_sentences: int
 
 
 @dataclass(frozen=True)
@@ -82,7 +120,15 @@ class Config:
     grouping: GroupingConfig
     align: AlignConfig
     compare: CompareConfig
+    discovery: DiscoveryConfig
+    cache: CacheConfig
+    limits: LimitsConfig
+    allow_pickle: bool  # load pickle-based model weights (they can run code): backends/model_files.py
     source: str = field(default="defaults")  # where the overrides came from, for messages
+    suppress: tuple[SuppressRule, ...] = ()  # [[suppress]] entries (checker/suppress.py)
+    ignore: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # [ignore] lang = [kinds]
+    glossary: str = ""  # CSV or TBX of required renderings, resolved against the config file's folder
+    glossary_severity: str = "minor"
 
     def with_overrides(self, **changes: Any) -> "Config":
         changed = replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -94,7 +140,9 @@ class Config:
             if hasattr(obj, "__dataclass_fields__"):
                 return {f.name: convert(getattr(obj, f.name)) for f in fields(obj) if f.name != "source"}
             if isinstance(obj, tuple):
-                return list(obj)
+                return [convert(v) for v in obj]
+            if isinstance(obj, Mapping):
+                return {k: convert(v) for k, v in obj.items()}
             return obj
 
         return convert(self)
@@ -106,13 +154,20 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any], where: str, prefix
         norm = key.replace("-", "_")
         if norm not in base:
             raise CheckerError(f"{where}: unknown setting '{prefix}{key}' (known: {', '.join(sorted(base))})")
-        if isinstance(base[norm], dict):
+        if not prefix and norm in _FREE_FORM:  # no default shape to check against: _build validates them
+            merged[norm] = value
+        elif isinstance(base[norm], dict):
             if not isinstance(value, Mapping):
                 raise CheckerError(f"{where}: '{prefix}{key}' must be a table")
             merged[norm] = _merge(base[norm], value, where, f"{prefix}{key}.")
         else:
             merged[norm] = _checked(base[norm], value, where, f"{prefix}{key}")
     return merged
+
+
+# Top-level settings whose entries have no default to copy a shape from: a list of
+# [[suppress]] tables and [ignore] keyed by language.
+_FREE_FORM = ("suppress", "ignore")
 
 
 def _checked(default: Any, value: Any, where: str, name: str) -> Any:
@@ -135,10 +190,28 @@ _CHOICES = {
 }
 
 
+# Severities of the checks that let a project choose how loud they are.
+_SEVERITY_CHOICES = ("compare.modality.severity", "compare.consistency.severity", "glossary_severity")
+
+
 def _validate_choices(data: Mapping[str, Any], where: str) -> None:
     for key, allowed in _CHOICES.items():
         if data[key] not in allowed:
             raise CheckerError(f"{where}: '{key}' must be one of {', '.join(allowed)}, not {data[key]!r}")
+    for dotted in _SEVERITY_CHOICES:
+        value: Any = data
+        for part in dotted.split("."):
+            value = value.get(part, {}) if isinstance(value, Mapping) else {}
+        if value != {} and value not in ("major", "minor", "info"):
+            raise CheckerError(f"{where}: '{dotted}' must be one of major, minor, info, not {value!r}")
+
+
+def _relative_to(source: str, path: str) -> str:
+    """A path from a config file, resolved against that file's folder (as written when absolute or empty)."""
+    if not path or Path(path).is_absolute() or source in ("defaults", "command line"):
+        return path
+    source_path = Path(source)
+    return str((source_path.parent / path).resolve()) if source_path.suffix == ".toml" else path
 
 
 def _build(data: Mapping[str, Any], source: str) -> Config:
@@ -163,9 +236,38 @@ def _build(data: Mapping[str, Any], source: str) -> Config:
             words=WordsConfig(**c["words"]),
             omission=OmissionConfig(**c["omission"]),
             sentence=SentenceConfig(**c["sentence"]),
+            modality=ModalityConfig(**c["modality"]),
+            consistency=ConsistencyConfig(**c["consistency"]),
         ),
+        discovery=DiscoveryConfig(
+            patterns=tuple(data["discovery"]["patterns"]),
+            include=tuple(data["discovery"]["include"]),
+            exclude=tuple(data["discovery"]["exclude"]),
+            default_language=data["discovery"]["default_language"],
+        ),
+        cache=CacheConfig(**data["cache"]),
+        limits=LimitsConfig(**data["limits"]),
+        allow_pickle=data["allow_pickle"],
         source=source,
+        suppress=parse_suppress_rules(data["suppress"], source),
+        ignore=parse_ignore(data["ignore"], source),
+        glossary=_relative_to(source, data["glossary"]),
+        glossary_severity=data["glossary_severity"],
     )
+
+
+def with_settings(config: Config, settings: Mapping[str, Any], where: str) -> Config:
+    """`config` with dotted overrides ({"compare.words.terms": False}), checked like a config file."""
+    nested: dict[str, Any] = {}
+    for dotted, value in settings.items():
+        *tables, key = dotted.split(".")
+        target = nested
+        for table in tables:
+            target = target.setdefault(table, {})
+        target[key] = value
+    merged = _merge(config.as_dict(), nested, where)
+    _validate_choices(merged, where)
+    return _build(merged, config.source)
 
 
 def default_data() -> dict[str, Any]:

@@ -120,3 +120,26 @@ def _unrelated(
         f"no version in another language matches it: at best {best_score:.0%} of sentences correspond "
         f"(with {Path(docs[best].document.path).name}); other content, not a translation",
     )
+
+
+def group_bundled(
+    docs: Sequence[EmbeddedDocument],
+) -> tuple[list[tuple[VersionSet, list[EmbeddedDocument]]], list[EmbeddedDocument]]:
+    """Files that hold several versions themselves (PO, XLIFF, TMX) are a version set each;
+    the other documents are returned for grouping by content."""
+    by_path: dict[str, list[EmbeddedDocument]] = {}
+    for d in docs:
+        by_path.setdefault(d.document.path, []).append(d)
+    sets = [
+        (VersionSet(id=_bundle_id(path), documents=tuple(d.document for d in group)), group)
+        for path, group in sorted(by_path.items())
+        if len(group) > 1
+    ]
+    rest = [d for d in docs if len(by_path[d.document.path]) == 1]
+    return sets, rest
+
+
+def _bundle_id(path: str) -> str:
+    p = Path(path)
+    # locale/de/LC_MESSAGES/app.po -> "app.po (de)" would hide the folder; keep the path readable
+    return str(p.with_suffix("")) if len(p.parts) <= 3 else str(Path(*p.parts[-3:]).with_suffix(""))

@@ -34,6 +34,9 @@ def language_from_name(path: Path, known: tuple[str, ...]) -> str | None:
     parent = path.parent.name.lower()
     if parent in known:
         return parent
+    # gettext: locale/de/LC_MESSAGES/messages.po
+    if parent == "lc_messages" and path.parent.parent.name.lower() in known:
+        return path.parent.parent.name.lower()
     return None
 
 

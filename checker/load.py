@@ -12,11 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from lingua import Language
+
 from .errors import InputError
 from .langdetect import detect_language, language_from_name
+from .units import documents_from_parsed
+from .formats import STRUCTURED_SUFFIXES, is_structured_path, parse_structured
 from .records import Document
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+CATALOG_SUFFIXES = (".json", ".yaml", ".yml")
+# Every language the detector knows: a folder scan keeps de.json whatever languages are configured.
+_ANY_LANGUAGE = tuple(sorted(lang.iso_code_639_1.name.lower() for lang in Language.all()))
 # Larger files are refused rather than read whole into memory.
 MAX_BYTES = 20 * 1024 * 1024
 MIN_DETECT_CONFIDENCE = 0.5
@@ -30,8 +37,13 @@ class LoadProblem:
     message: str
 
 
-def collect_paths(inputs: Iterable[str]) -> list[Path]:
-    """Files named directly, plus the text files inside named folders (sorted, no hidden ones)."""
+def collect_paths(inputs: Iterable[str], refused: list[LoadProblem] | None = None) -> list[Path]:
+    """Files named directly, plus the text files inside named folders (sorted, no hidden ones).
+
+    A file of a folder that is a symbolic link to a place outside the folder is not read (see
+    `_inside`): it goes to `refused`, or raises InputError when `refused` is not given.
+    Symbolic links to folders are not followed.
+    """
     paths: list[Path] = []
     for raw in inputs:
         p = Path(raw)
@@ -40,12 +52,16 @@ def collect_paths(inputs: Iterable[str]) -> list[Path]:
                 f
                 for f in p.rglob("*")
                 if f.is_file()
-                and f.suffix.lower() in TEXT_SUFFIXES
+                and _scanned(f)
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
             if not found:
-                raise InputError(raw, "folder holds no .txt or .md files", "point checker at the folder with the versions")
-            paths.extend(found)
+                raise InputError(
+                    raw,
+                    "folder holds no file checker reads (.txt, .md, .html, .po, .xlf, .tmx, or .json/.yaml named by language)",
+                    "point checker at the folder with the versions",
+                )
+            paths.extend(_inside(p, found, refused))
         elif p.is_file():
             paths.append(p)
         else:
@@ -54,6 +70,38 @@ def collect_paths(inputs: Iterable[str]) -> list[Path]:
     for p in paths:
         unique.setdefault(p, None)
     return list(unique)
+
+
+def _inside(folder: Path, files: list[Path], refused: list[LoadProblem] | None) -> list[Path]:
+    """The files of a folder scan that really lie inside the folder. A link out of it (a pull
+    request can add `fr.txt -> ~/.ssh/id_rsa`) would copy another file's text into the reports."""
+    root = folder.resolve()
+    kept: list[Path] = []
+    for f in files:
+        target = f.resolve()
+        if target.is_relative_to(root):
+            kept.append(f)
+            continue
+        error = InputError(
+            str(f),
+            f"a symbolic link to {target}, outside the folder checked: not read",
+            "copy the file into the folder, or name it on the command line if you trust it",
+        )
+        if refused is None:
+            raise error
+        refused.append(LoadProblem(error.path, str(error)))
+    return kept
+
+
+def _scanned(path: Path) -> bool:
+    """Files a folder scan picks up. JSON and YAML only where the name or folder states a
+    language (de.json, locales/fr/common.json): a repository holds many other JSON files."""
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return True
+    if suffix in CATALOG_SUFFIXES:
+        return is_structured_path(path) and language_from_name(path, _ANY_LANGUAGE) is not None
+    return suffix in STRUCTURED_SUFFIXES
 
 
 def decode_text(data: bytes, path: str) -> str:
@@ -82,6 +130,17 @@ def decode_text(data: bytes, path: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _read_bytes(path: Path) -> bytes:
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(name, f"file is {size // (1024 * 1024)} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit", "split it into smaller documents")
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(name, f"cannot be read ({exc.strerror})") from exc
+
+
 def _loosely_named(path: Path, lang: str) -> bool:
     """True unless the name is exactly the language (de.txt), a dotted suffix (index.de.md) or the folder (de/)."""
     parts = path.name.lower().split(".")
@@ -90,13 +149,7 @@ def _loosely_named(path: Path, lang: str) -> bool:
 
 def load_document(path: Path, languages: tuple[str, ...], forced_lang: str | None = None) -> Document:
     name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(name, f"file is {size // (1024 * 1024)} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit", "split it into smaller documents")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(name, f"cannot be read ({exc.strerror})") from exc
+    data = _read_bytes(path)
     text = decode_text(data, name)
     sha = hashlib.sha256(data).hexdigest()
     if forced_lang:
@@ -120,6 +173,15 @@ def load_document(path: Path, languages: tuple[str, ...], forced_lang: str | Non
     return Document(name, detected, text, sha, lang_source="detected")
 
 
+def load_structured(path: Path, languages: tuple[str, ...]) -> list[Document]:
+    """A PO/XLIFF/TMX/JSON/YAML/HTML file: one Document per language version inside it."""
+    name = str(path)
+    data = _read_bytes(path)
+    if not data.strip():
+        raise InputError(name, "file is empty", "remove it or add the text")
+    return documents_from_parsed(parse_structured(path, data), data, languages, MIN_DETECT_CONFIDENCE)
+
+
 def load_documents(
     paths: Iterable[Path], languages: tuple[str, ...]
 ) -> tuple[list[Document], list[LoadProblem]]:
@@ -128,6 +190,9 @@ def load_documents(
     problems: list[LoadProblem] = []
     for path in paths:
         try:
+            if path.suffix.lower() in STRUCTURED_SUFFIXES:
+                documents.extend(load_structured(path, languages))
+                continue
             documents.append(load_document(path, languages))
         except InputError as exc:
             problems.append(LoadProblem(exc.path, str(exc)))

@@ -3,11 +3,13 @@ pivot -> compare -> findings. Returns a `RunResult`; writing it is the emitters'
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Sequence
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Collection, Sequence
 
 from . import __version__
-from .align import align_versions
+from .align import align_by_keys, align_versions
 from .backends.registry import Backends
 from .cache import TranslationCache
 from .compare.bead import BeadComparator, SetContext
@@ -15,17 +17,21 @@ from .compare.lexicon import IsolatedWords, pivot_word_finder, sample_words
 from .compare.wordlinks import DocumentWords
 from .config import Config
 from .embed import EmbeddedDocument, embed_document
-from .errors import CheckerError
+from .discover import DiscoveredSet, any_changed, discover, select_paths, sets_touching
+from .errors import CheckerError, InputError
 from .findings import build_finding
-from .group import group_documents
-from .load import collect_paths, load_documents
+from .group import group_bundled, group_documents
+from .formats import STRUCTURED_SUFFIXES
+from .load import LoadProblem, collect_paths, load_document, load_documents, load_structured
 from .pivot import pivot_documents
 from .records import (
     SEVERITY_RANK,
     AlignedRow,
     AlignedSegment,
+    Document,
     Finding,
     RunResult,
+    Segment,
     Unrelated,
     VersionSet,
     VersionSetReport,
@@ -64,28 +70,134 @@ class SetResult:
     findings: tuple[Finding, ...]
 
 
-def prepare_run(inputs: Sequence[str], config: Config, backends: Backends, progress: Progress | None = None) -> PreparedRun:
-    """Load, segment, embed and group: the version sets to compare."""
+def prepare_run(
+    inputs: Sequence[str],
+    config: Config,
+    backends: Backends,
+    progress: Progress | None = None,
+    changed: Collection[Path] | None = None,
+    on_problem: Callable[[LoadProblem], None] | None = None,
+) -> PreparedRun:
+    """Load, segment, embed and group: the version sets to compare. Paths that follow a
+    repository convention (docs/de/…, index.fr.md, locales/de.json) are paired by path;
+    the rest by content. With `changed` (resolved paths), only sets with a changed file.
+
+    A file that cannot be checked (unreadable, empty, binary, a link out of its folder, over
+    limits.max_sentences) ends the run with a CheckerError naming every such file, unless
+    `on_problem` is given: then each goes there, the report lists it as not checked, and
+    the other files are checked."""
     say = progress or (lambda message: None)
-    paths = collect_paths(inputs)
-    documents, problems = load_documents(paths, config.languages)
+    root = input_root(inputs)
+    problems: list[LoadProblem] = []
+    paths = select_paths(collect_paths(inputs, problems), root, config.discovery.include, config.discovery.exclude)
+    if not paths:
+        raise CheckerError("no file left to check after the include/exclude globs of [discovery] in the configuration")
+    discovery = discover(paths, root, config.languages, config.discovery.patterns, config.discovery.default_language or None)
+    if changed is not None:
+        discovery = sets_touching(discovery, changed)
+    for note in discovery.notes:
+        say(note)
+
+    planned: list[list[Document]] = []
+    for found in discovery.sets:
+        docs, found_problems = _load_discovered(found, config.languages)
+        problems.extend(found_problems)
+        planned.append(docs)
+    loose_docs, loose_problems = load_documents(discovery.loose, config.languages)
+    problems.extend(loose_problems)
+    segmented = _segment_within_limits([*(d for docs in planned for d in docs), *loose_docs], config.limits.max_sentences, problems)
     if problems:
-        raise CheckerError("\n".join(p.message for p in problems))
-    say(f"loaded {len(documents)} documents")
+        if on_problem is None:
+            raise CheckerError("\n".join(p.message for p in problems))
+        for problem in problems:
+            on_problem(problem)
+    say(f"loaded {len(segmented)} documents")
 
-    embedded: list[EmbeddedDocument] = []
-    for doc in documents:
-        embedded.append(embed_document(doc, segment_document(doc), backends.embedder))
-    say(f"embedded {sum(len(e.segments) for e in embedded)} sentences")
+    def embedded(doc: Document) -> EmbeddedDocument:
+        return embed_document(doc, segmented[id(doc)], backends.embedder)
 
-    sets, unrelated = group_documents(embedded, config.grouping)
+    by_path = [(found, [embedded(d) for d in docs if id(d) in segmented]) for found, docs in zip(discovery.sets, planned)]
+    loose = [embedded(d) for d in loose_docs if id(d) in segmented]
+    say(f"embedded {sum(len(e.segments) for _, group in by_path for e in group) + sum(len(e.segments) for e in loose)} sentences")
+
+    path_sets = [
+        (VersionSet(id=_path_set_id(found), documents=tuple(d.document for d in group)), group)
+        for found, group in by_path
+        if len({d.document.lang for d in group}) > 1
+    ]
+    bundled, loose = group_bundled(loose)
+    grouped, unrelated = group_documents(loose, config.grouping)
+    sets = path_sets + bundled + grouped
+    unrelated += [Unrelated(str(p), "", "a gettext template (.pot): not a version; the .po files are compared") for p in discovery.skipped]
+    unrelated += [Unrelated(p.path, "", "not checked: " + p.message.removeprefix(f"{p.path}: ")) for p in problems]
+    if changed is not None:
+        sets = [(vs, members) for vs, members in sets if any_changed([Path(d.path) for d in vs.documents], changed)]
+        return PreparedRun(tuple((vs, tuple(members)) for vs, members in _unique_ids(sets)), tuple(unrelated))
     if not sets:
         # Nothing was compared: a green CI run here would hide a wrong path or a missing version.
         raise CheckerError(
             "nothing to compare: no two files are versions of the same content in different languages\n"
             + "\n".join(f"  {u.path} ({u.lang}): {u.reason}" for u in unrelated)
         )
-    return PreparedRun(tuple((vs, tuple(members)) for vs, members in sets), tuple(unrelated))
+    return PreparedRun(tuple((vs, tuple(members)) for vs, members in _unique_ids(sets)), tuple(unrelated))
+
+
+def _segment_within_limits(docs: Sequence[Document], max_sentences: int, problems: list[LoadProblem]) -> dict[int, list[Segment]]:
+    """Each document's segments, by id(document). A document aligned by sentence similarity
+    (not by keys) with more than `max_sentences` sentences becomes a problem instead:
+    aligning two versions costs time and memory in proportion to the product of their
+    sentence counts, so one huge file must not take the machine."""
+    segmented: dict[int, list[Segment]] = {}
+    for doc in docs:
+        segments = segment_document(doc)
+        count = sum(1 for s in segments if s.kind != "boilerplate")
+        if count > max_sentences and not doc.keyed:
+            error = InputError(
+                doc.path,
+                f"{count} sentences, over the limit of {max_sentences} per document",
+                "split it, or raise limits.max_sentences in checker.toml",
+            )
+            problems.append(LoadProblem(error.path, str(error)))
+            continue
+        segmented[id(doc)] = segments
+    return segmented
+
+
+def input_root(inputs: Sequence[str]) -> Path:
+    """The folder that discovery keys and [discovery] globs are relative to: the folder
+    checked, or the deepest folder holding every input."""
+    folders = [Path(i).resolve() if Path(i).is_dir() else Path(i).resolve().parent for i in inputs]
+    return Path(os.path.commonpath(folders)) if folders else Path.cwd()
+
+
+def _path_set_id(found: DiscoveredSet) -> str:
+    """Readable and stable across runs: "news" for news/de.txt + news/fr.txt, else the key
+    with a star for the language ("docs/*/guide.md")."""
+    if Path(found.key).stem == "{lang}":
+        return next(iter(found.files.values())).resolve().parent.name or "versions"
+    return found.key.replace("{lang}", "*")
+
+
+def _load_discovered(found: DiscoveredSet, languages: tuple[str, ...]) -> tuple[list[Document], list[LoadProblem]]:
+    """The files of a set placed by their paths, each in the language its path states. A PO or
+    XLIFF file also holds the source text: the first one's source joins the set (keys match)."""
+    docs: list[Document] = []
+    sources: list[Document] = []
+    problems: list[LoadProblem] = []
+    for lang, path in found.files.items():
+        try:
+            if path.suffix.lower() in STRUCTURED_SUFFIXES:
+                loaded = load_structured(path, languages)
+                target = [d for d in loaded if d.lang == lang] or [d for d in loaded if d.lang_source != "given"][-1:]
+                docs.extend(replace(d, lang=lang) for d in target)
+                sources.extend(d for d in loaded if d not in target)
+            else:
+                docs.append(load_document(path, languages, forced_lang=lang))
+        except InputError as exc:
+            problems.append(LoadProblem(exc.path, str(exc)))
+    present = {d.lang for d in docs}
+    source = next((d for d in sources if d.lang not in present), None)
+    return ([source] if source else []) + docs, problems
 
 
 def check_version_set(
@@ -100,7 +212,8 @@ def check_version_set(
     run in any order or on other machines (see engine.py)."""
     say = progress or (lambda message: None)
     comparator = BeadComparator(config, backends.nli)
-    beads = align_versions(members, config.align)
+    # Structured files align by key; free text by sentence similarity.
+    beads = align_by_keys(members, config.align) if all(d.document.keyed for d in members) else align_versions(members, config.align)
     pivots = pivot_documents(members, backends.translator, cache, say)
     words = (
         {d.document.lang: DocumentWords(d.segments, d.document.lang, backends.words, config.compare.words) for d in members}
@@ -162,14 +275,29 @@ def run_check(
     backends: Backends,
     progress: Progress | None = None,
     cache: TranslationCache | None = None,
+    changed: Collection[Path] | None = None,
+    on_problem: Callable[[LoadProblem], None] | None = None,
 ) -> RunResult:
     say = progress or (lambda message: None)
-    prepared = prepare_run(inputs, config, backends, say)
+    prepared = prepare_run(inputs, config, backends, say, changed, on_problem)
     results = []
     for number, (vs, members) in enumerate(prepared.sets, start=1):
         say(f"version set {number}/{len(prepared.sets)}: {', '.join(d.document.path for d in members)}")
         results.append(check_version_set(vs, members, config, backends, cache, say))
     return assemble_result(prepared, results, config, backends)
+
+
+def _unique_ids(sets: list[tuple[VersionSet, list[EmbeddedDocument]]]) -> list[tuple[VersionSet, list[EmbeddedDocument]]]:
+    """Set ids name findings and reports, so two sets never share one: the later gets -2, -3…"""
+    taken: set[str] = set()
+    out = []
+    for vs, members in sets:
+        new_id, n = vs.id, 2
+        while new_id in taken:
+            new_id, n = f"{vs.id}-{n}", n + 1
+        taken.add(new_id)
+        out.append((replace(vs, id=new_id) if new_id != vs.id else vs, members))
+    return out
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

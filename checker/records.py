@@ -14,7 +14,7 @@ from typing import Any, Mapping
 SEVERITIES = ("major", "minor", "info")
 # higher = more serious: info 0, minor 1, major 2
 SEVERITY_RANK = {s: rank for rank, s in enumerate(reversed(SEVERITIES))}
-FINDING_KINDS = ("meaning", "number", "date", "entity", "negation", "omission", "addition", "term")
+FINDING_KINDS = ("meaning", "number", "date", "entity", "negation", "omission", "addition", "term", "modality")
 SEGMENT_KINDS = ("body", "boilerplate", "heading")
 
 
@@ -27,6 +27,26 @@ class Document:
     text: str
     sha256: str
     lang_source: str = "detected"  # "filename" | "detected" | "given"
+    # Structured files (PO, XLIFF, JSON…): `text` is the units' prose joined by blank
+    # lines and `units` says where each unit lies in it and on which line of the file.
+    format: str = "text"
+    units: tuple["UnitSpan", ...] = ()
+
+    @property
+    def keyed(self) -> bool:
+        return any(u.key is not None for u in self.units)
+
+
+@dataclass(frozen=True)
+class UnitSpan:
+    """One unit of a structured file: its key (None for free text), where its prose lies
+    in `Document.text`, and the line of the original file it comes from."""
+
+    key: str | None
+    start: int
+    end: int
+    line: int
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +85,7 @@ class Segment:
     text: str
     kind: str = "body"
     line: int = 1  # 1-based line of `start`
+    unit: str | None = None  # key of the structured-file unit it belongs to
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,23 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
     return spans
 
 
+def segment_units(doc: Document) -> list[Segment]:
+    """A structured file's units: sentences never cross a unit, and keep its key and line."""
+    segments: list[Segment] = []
+    repeated = repeated_lines([doc.text[u.start : u.end] for u in doc.units])
+    for unit in doc.units:
+        prose = doc.text[unit.start : unit.end]
+        kind = classify_line(prose, prose in repeated and unit.key is None)
+        pieces = split_sentences(prose, doc.lang) if kind == "body" else [(0, len(prose))]
+        for s, e in pieces:
+            start, end = unit.start + s, unit.start + e
+            segments.append(Segment(doc.path, doc.lang, len(segments), start, end, doc.text[start:end], kind, unit.line, unit.key))
+    return segments
+
+
 def segment_document(doc: Document) -> list[Segment]:
+    if doc.units:
+        return segment_units(doc)
     is_markdown = doc.path.lower().endswith((".md", ".markdown"))
     lines = list(_lines_with_offsets(doc.text))
     repeated = repeated_lines([line for _, _, line in lines])

@@ -12,8 +12,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Property tests: bounded and reproducible in CI (CI=true), more examples at a desk, and a
+# long run on request: HYPOTHESIS_PROFILE=long python -m pytest tests/test_properties.py
+# (tests that set max_examples themselves keep their own number).
+_SLOW_BOX = [HealthCheck.too_slow]
+settings.register_profile("ci", max_examples=50, deadline=None, derandomize=True, suppress_health_check=_SLOW_BOX)
+settings.register_profile("dev", max_examples=100, deadline=None, suppress_health_check=_SLOW_BOX)
+settings.register_profile("long", max_examples=2000, deadline=None, suppress_health_check=_SLOW_BOX)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI", "").lower() in ("true", "1", "yes") else "dev")
+)
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,9 @@ def test_invalid_utf8_exits_2_naming_the_file_and_the_fix(workdir, backends, cap
     assert str(Path("site") / "fr.txt") in err
     assert "UTF-8" in err and "iconv" in err
     assert "Traceback" not in err
-    assert not (workdir / "reports").exists()
+    # the other versions are still checked; the report lists the bad file as not checked
+    data = report(workdir / "reports" / "site.json")
+    assert [u["path"] for u in data["unrelated"]] == [str(Path("site") / "fr.txt")]
 
 
 def test_every_bad_file_is_named_at_once(workdir, backends, capsys):

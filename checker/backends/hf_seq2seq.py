@@ -60,6 +60,15 @@ def unavailable_message(name: str, problem: str) -> str:
     )
 
 
+def load_weights_offline(loader: Any, name: str, allow_pickle: bool = False) -> Any:
+    """`from_pretrained_offline` for model weights: safetensors only, unless the user allowed
+    pickle weights (which can run code when loaded; see backends/model_files.py)."""
+    from checker.backends.model_files import safetensors_choice
+
+    directory = Path(name).expanduser() if looks_like_path(name) else None
+    return from_pretrained_offline(loader, name, use_safetensors=safetensors_choice(name, directory, allow_pickle))
+
+
 def from_pretrained_offline(loader: Any, name: str, **kwargs: Any) -> Any:
     """`loader.from_pretrained(name)` without touching the network unless allowed.
 
@@ -94,7 +103,11 @@ def from_pretrained_offline(loader: Any, name: str, **kwargs: Any) -> Any:
                 f"model directory '{name}' is incomplete or unreadable ({exc}); pass a folder "
                 "written by save_pretrained (config.json, weights and tokenizer files)"
             ) from exc
-        if offline:
+        if offline and kwargs.get("use_safetensors") and "safetensors" in str(exc):
+            from checker.backends.model_files import ALLOW_PICKLE_HOW
+
+            problem = f"has no safetensors weights in the local Hugging Face cache (to load pickle weights, {ALLOW_PICKLE_HOW})"
+        elif offline:
             problem = (
                 "could not be found offline: it is not a local directory and not in the "
                 f"local Hugging Face cache ({_hub_cache_dir()})"
@@ -244,6 +257,52 @@ def nllb_code(lang: str) -> str | None:
     return NLLB_CODES.get(base)
 
 
+def model_for_language(model: str, source_lang: str) -> str:
+    """`model` with `{src}` replaced by the source language ('opus-mt-{src}-en' -> 'opus-mt-de-en')."""
+    return model.replace("{src}", iso_language(source_lang))
+
+
+def tokenizer_kind(tokenizer: PreTrainedTokenizerBase) -> str:
+    """The model family, from the tokenizer class: "marian" (no language tokens), "nllb" or "m2m100"."""
+    tok_class = type(tokenizer).__name__
+    return "nllb" if "Nllb" in tok_class else "m2m100" if "M2M100" in tok_class else "marian"
+
+
+def set_source_language(tokenizer: PreTrainedTokenizerBase, kind: str, model: str, source_lang: str) -> int | None:
+    """Sets the tokenizer's source language; returns the id of the English token the
+    decoder must start with (None for Marian, which has one model per language pair)."""
+    tok: Any = tokenizer
+    if kind == "nllb":
+        code = nllb_code(source_lang)
+        if code is None or tok.convert_tokens_to_ids(code) == tok.unk_token_id:
+            raise CheckerError(f"model '{model}' has no language code for '{source_lang}'")
+        tok.src_lang = code
+        return int(tok.convert_tokens_to_ids("eng_Latn"))
+    if kind == "m2m100":
+        code = iso_language(source_lang)
+        if code not in tok.lang_code_to_id:
+            raise CheckerError(f"model '{model}' has no language code for '{source_lang}'")
+        tok.src_lang = code
+        return int(tok.get_lang_id("en"))
+    return None
+
+
+def pieces_that_fit(tokenizer: PreTrainedTokenizerBase, texts: Sequence[str], input_limit: int) -> list[list[str]]:
+    """Per text, the stripped pieces to translate: the text itself when it fits the
+    model, else its split at sentence/clause punctuation (never truncated)."""
+
+    def fits(text: str) -> bool:
+        return len(tokenizer(text, verbose=False)["input_ids"]) <= input_limit
+
+    halve = halve_by_tokens(tokenizer)
+    # verbose=False: measuring a long text is fine, it is split before the model sees it.
+    lengths = [len(ids) for ids in tokenizer(list(texts), verbose=False)["input_ids"]] if texts else []
+    return [
+        split_to_fit(t, fits, halve) if n > input_limit else ([t.strip()] if t.strip() else [])
+        for t, n in zip(texts, lengths)
+    ]
+
+
 # --------------------------------------------------------------------------- translator
 
 
@@ -276,6 +335,7 @@ class Seq2SeqTranslator:
         max_new_tokens: int = 256,
         num_beams: int = 1,
         max_input_tokens: int | None = None,
+        allow_pickle: bool = False,
     ) -> None:
         self.model = model
         self.device = device
@@ -283,6 +343,7 @@ class Seq2SeqTranslator:
         self.max_new_tokens = max_new_tokens
         self.num_beams = num_beams
         self.max_input_tokens = max_input_tokens
+        self.allow_pickle = allow_pickle  # pickle weights can run code when loaded
         # Beam search changes the output, so it is part of the id that keys caches.
         self.model_id = model if num_beams == 1 else f"{model}?beams={num_beams}"
         self._loaded: dict[str, _Loaded] = {}
@@ -292,21 +353,8 @@ class Seq2SeqTranslator:
         if iso_language(source_lang) == "en":
             return texts
         loaded = self._load(source_lang)
-        forced_bos = self._set_languages(loaded, source_lang)
-
-        def n_tokens(text: str) -> int:
-            return len(loaded.tokenizer(text, verbose=False)["input_ids"])
-
-        def fits(text: str) -> bool:
-            return n_tokens(text) <= loaded.input_limit
-
-        halve = halve_by_tokens(loaded.tokenizer)
-        # verbose=False: measuring a long text is fine, it is split before the model sees it.
-        lengths = [len(ids) for ids in loaded.tokenizer(texts, verbose=False)["input_ids"]] if texts else []
-        pieces_per_text = [
-            split_to_fit(t, fits, halve) if n > loaded.input_limit else ([t.strip()] if t.strip() else [])
-            for t, n in zip(texts, lengths)
-        ]
+        forced_bos = set_source_language(loaded.tokenizer, loaded.kind, loaded.name, source_lang)
+        pieces_per_text = pieces_that_fit(loaded.tokenizer, texts, loaded.input_limit)
         unique = list(dict.fromkeys(p for pieces in pieces_per_text for p in pieces))
         english = dict(zip(unique, self._generate(loaded, unique, forced_bos)))
         return [" ".join(english[p] for p in pieces) for pieces in pieces_per_text]
@@ -314,9 +362,7 @@ class Seq2SeqTranslator:
     # -- internals
 
     def _model_name(self, source_lang: str) -> str:
-        if "{src}" in self.model:
-            return self.model.replace("{src}", iso_language(source_lang))
-        return self.model
+        return model_for_language(self.model, source_lang)
 
     def _load(self, source_lang: str) -> _Loaded:
         name = self._model_name(source_lang)
@@ -325,10 +371,9 @@ class Seq2SeqTranslator:
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
         tokenizer = from_pretrained_offline(AutoTokenizer, name)
-        model = from_pretrained_offline(AutoModelForSeq2SeqLM, name)
+        model = load_weights_offline(AutoModelForSeq2SeqLM, name, self.allow_pickle)
         model.to(self.device).eval()
-        tok_class = type(tokenizer).__name__
-        kind = "nllb" if "Nllb" in tok_class else "m2m100" if "M2M100" in tok_class else "marian"
+        kind = tokenizer_kind(tokenizer)
         # The decoder has learned/fixed positions too: generating past them fails.
         decoder_positions = getattr(model.config, "max_position_embeddings", None) or 10**9
         loaded = _Loaded(
@@ -341,23 +386,6 @@ class Seq2SeqTranslator:
         )
         self._loaded[name] = loaded
         return loaded
-
-    def _set_languages(self, loaded: _Loaded, source_lang: str) -> int | None:
-        """Sets the tokenizer's source language; returns the forced English BOS id."""
-        tok: Any = loaded.tokenizer
-        if loaded.kind == "nllb":
-            code = nllb_code(source_lang)
-            if code is None or tok.convert_tokens_to_ids(code) == tok.unk_token_id:
-                raise CheckerError(f"model '{loaded.name}' has no language code for '{source_lang}'")
-            tok.src_lang = code
-            return int(tok.convert_tokens_to_ids("eng_Latn"))
-        if loaded.kind == "m2m100":
-            code = iso_language(source_lang)
-            if code not in tok.lang_code_to_id:
-                raise CheckerError(f"model '{loaded.name}' has no language code for '{source_lang}'")
-            tok.src_lang = code
-            return int(tok.get_lang_id("en"))
-        return None
 
     def _generate(self, loaded: _Loaded, pieces: list[str], forced_bos: int | None) -> list[str]:
         """Translates pieces that fit the model, in length-sorted batches; input order out."""

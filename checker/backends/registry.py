@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache import open_store
+from ..cached_models import cached_backends
 from ..config import Config
 from ..errors import CheckerError, ModelUnavailableError
 from ..protocols import Embedder, NliScorer, Translator, WordEmbedder
@@ -22,8 +24,10 @@ DEFAULT_PIVOT_MODELS = {
 }
 DEFAULT_NLI_MODEL = "MoritzLaurer/DeBERTa-v3-base-mnli-fever-anli"
 
-PIVOTS = ("none", "marian", "nllb", "m2m100", "llama-cpp")
-NLIS = ("none", "transformers")
+PIVOTS = ("none", "marian", "nllb", "m2m100", "llama-cpp", "ct2")
+NLIS = ("none", "transformers", "onnx")
+# Fast backends have no hub default: their folders are made by `checker models convert`.
+CONVERTED = {"ct2": "checker models convert SRC_DIR OUT_DIR", "onnx": "checker models convert --nli SRC_DIR OUT_DIR"}
 EMBEDDERS = ("e5",)
 
 
@@ -50,6 +54,10 @@ def build_translator(name: str, model: str) -> Translator | None:
         from .llama_pivot import LlamaCppTranslator, assemble_qwen_gguf
 
         return LlamaCppTranslator(model or str(assemble_qwen_gguf()))
+    if name == "ct2":
+        from .ct2_pivot import Ct2Translator
+
+        return Ct2Translator(_converted_model(name, model, "--pivot-model"))
     if name in DEFAULT_PIVOT_MODELS or Path(name).is_dir():
         from .hf_seq2seq import Seq2SeqTranslator
 
@@ -62,6 +70,10 @@ def build_translator(name: str, model: str) -> Translator | None:
 def build_nli(name: str, model: str) -> NliScorer | None:
     if name == "none":
         return None
+    if name == "onnx":
+        from .nli_fast import OnnxNli
+
+        return OnnxNli(_converted_model(name, model, "--nli-model"))
     if name == "transformers" or Path(name).is_dir():
         from .hf_nli import TransformersNli
 
@@ -71,12 +83,26 @@ def build_nli(name: str, model: str) -> NliScorer | None:
     raise CheckerError(f"unknown NLI backend {name!r} (known: {', '.join(NLIS)}, or a local model directory)")
 
 
-def _check_local_model(name: str, what: str) -> None:
+def _converted_model(name: str, model: str, option: str) -> str:
+    if not model:
+        raise CheckerError(
+            f"the {name} backend needs {option} DIR: a folder made with `{CONVERTED[name]}` "
+            "from a transformers model folder"
+        )
+    return model
+
+
+def _check_local_model(name: str, what: str, backend: str = "") -> None:
     """Fail before any work when a local model directory is missing, not after embedding everything."""
     if not name or "{src}" in name or not looks_like_path(name):
         return
     path = Path(name).expanduser()
     if not path.is_dir():
+        if backend in CONVERTED:
+            raise ModelUnavailableError(
+                f"model directory '{name}' does not exist (given with {what}); make it from a transformers "
+                f"model folder with `{CONVERTED[backend].replace('OUT_DIR', name)}`"
+            )
         raise ModelUnavailableError(
             f"model directory '{name}' does not exist (given with {what}; download the model elsewhere and "
             "copy it here, or run without it: the offline default needs no model directory)"
@@ -86,17 +112,21 @@ def _check_local_model(name: str, what: str) -> None:
 def build_backends(config: Config) -> Backends:
     pivot_dir = config.pivot if config.pivot not in PIVOTS else config.pivot_model
     nli_dir = config.nli if config.nli not in NLIS else config.nli_model
-    _check_local_model(pivot_dir, "--pivot")
-    _check_local_model(nli_dir, "--nli")
+    _check_local_model(pivot_dir, "--pivot", config.pivot)
+    _check_local_model(nli_dir, "--nli", config.nli)
     if config.nli != "none" and config.pivot == "none":
         raise CheckerError(
             "NLI compares the English pivots of the versions: set a translator as well "
             "(--pivot marian|nllb|m2m100|llama-cpp or a local model directory), or use --nli none"
         )
     embedder = build_embedder(config.embedder)
-    return Backends(
+    backends = Backends(
         embedder=embedder,
         words=embedder,
         translator=build_translator(config.pivot, config.pivot_model),
         nli=build_nli(config.nli, config.nli_model),
     )
+    # Cached here, not in the CLI, so every caller (check, pairs, the Ray workers) gets it
+    # and tests that replace build_backends with fakes never write to a cache.
+    store = open_store(config.cache)
+    return cached_backends(backends, store) if store is not None else backends

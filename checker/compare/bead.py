@@ -17,16 +17,19 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from ..centring import normalised
-from ..config import Config
+from ..config import CompareConfig, Config
 from ..embed import EmbeddedDocument
 from ..facts.compare import compare_bead_facts
+from ..facts.modality import compare_modality
 from ..protocols import NliScorer
 from ..records import Bead, Document, Segment
 from .divergence import Divergence
 from .gaps import compare_gaps, covered_by_neighbours
+from .glossary import compare_glossary, load_glossary
 from .lexicon import IsolatedWords
 from .nli import compare_nli
 from .similarity import compare_sentences
+from ..clean import prose_view
 from .surface import pairwise_chrf
 from .wordlinks import DocumentWords, compare_words, rendered_elsewise
 
@@ -41,6 +44,14 @@ class SetContext:
     pivots: Mapping[tuple[str, int], str]
     langs: tuple[str, ...]
     isolated: IsolatedWords | None = None
+
+    def prose(self, lang: str) -> str:
+        """The version's text with Markdown link targets, inline code and tags blanked out."""
+        views = self.__dict__.setdefault("_prose", {})
+        if lang not in views:
+            doc = self.documents[lang]
+            views[lang] = prose_view(doc.text, doc.path.lower().endswith((".md", ".markdown")))
+        return views[lang]
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,7 @@ class BeadComparator:
     def __init__(self, config: Config, nli: NliScorer | None = None) -> None:
         self.config = config
         self.nli = nli
+        self.glossary = load_glossary(config.glossary) if config.glossary else None
 
     def _same_name_after_all(self, d: Divergence, ctx: SetContext) -> bool:
         """A name "swap" whose names are cognates, transliterations or words that mean the same
@@ -114,7 +126,10 @@ class BeadComparator:
             found = compare_gaps(bead, ctx.langs, cfg.omission, cfg.words.min_word_chars, covered)
             return BeadComparison(tuple(_merge(found, chrf)), chrf, pair_chrf)
 
-        found = [d for d in _fact_divergences(bead, ctx, present) if not self._same_name_after_all(d, ctx)]
+        originals, offsets = _originals(bead, ctx, present)
+        found = [d for d in _fact_divergences(originals, offsets, cfg) if not self._same_name_after_all(d, ctx)]
+        if self.glossary is not None:
+            found.extend(compare_glossary(originals, offsets, self.glossary, self.config.glossary_severity))
         if ctx.words is not None:
             words = {l: ctx.words[l].words(bead.members[l]) for l in present}
             pools = {l: ctx.words[l].pool(bead.members[l]) for l in present}
@@ -127,13 +142,22 @@ class BeadComparator:
         return BeadComparison(tuple(_merge(found, chrf)), chrf, pair_chrf)
 
 
-def _fact_divergences(bead: Bead, ctx: SetContext, present: Sequence[str]) -> list[Divergence]:
-    """Rule checks on the original sentences, with spans moved to file offsets."""
+def _originals(bead: Bead, ctx: SetContext, present: Sequence[str]) -> tuple[dict[str, str], dict[str, int]]:
+    """Each version's original text of the bead, and the file offset it starts at."""
     originals, offsets = {}, {}
     for lang in present:
         segs = bead.members[lang]
-        originals[lang] = ctx.documents[lang].text[segs[0].start : segs[-1].end]
+        originals[lang] = ctx.prose(lang)[segs[0].start : segs[-1].end]
         offsets[lang] = segs[0].start
+    return originals, offsets
+
+
+def _fact_divergences(originals: Mapping[str, str], offsets: Mapping[str, int], cfg: CompareConfig) -> list[Divergence]:
+    """Rule checks on the original sentences (facts, then modality), with spans moved to file offsets."""
+    modality = cfg.modality
+    facts = compare_bead_facts(originals)
+    if modality.enabled:
+        facts += compare_modality(originals, modality.severity, modality.min_cue_share)
     return [
         Divergence(
             kind=fd.kind if fd.kind != "relative_time" else "date",
@@ -149,7 +173,7 @@ def _fact_divergences(bead: Bead, ctx: SetContext, present: Sequence[str]) -> li
             evidence={"signal": "rule", "rule": fd.rule},
             signal="facts",
         )
-        for fd in compare_bead_facts(originals)
+        for fd in facts
     ]
 
 

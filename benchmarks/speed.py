@@ -1,0 +1,237 @@
+"""Speed of checker's fast CPU paths against the naive transformers baseline.
+
+    python benchmarks/speed.py                 # 500 sentences from ../shared/bench/ntrex-dev
+    python benchmarks/speed.py --sentences 100 # a quicker look
+
+Builds random-weight models in a temp folder (no hub): a MarianMT translator and a BERT
+NLI classifier, d_model 256, 4 layers, sentencepiece / word vocabularies of several
+thousand entries trained on the input sentences, so compute, not Python overhead,
+dominates. Then, on the same inputs and the same weights, it times
+
+  pivot  naive:  transformers `model.generate`, one sentence at a time
+         fast:   checker's `--pivot ct2` (CTranslate2, int8, length-sorted batches)
+  NLI    naive:  `transformers.pipeline("text-classification")`, one pair at a time
+         fast:   checker's `--nli onnx` (ONNX Runtime, int8 and float32, length-sorted batches)
+
+and prints sentences (pairs) per second, the speed-up and how far the outputs are from
+the baseline's: the share of identical translations, the largest |Δp| of the NLI
+probabilities. Random weights make greedy decoding and int8 rounding far touchier than
+a trained model would: treat the agreement columns as a lower bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # tiny_models: sentencepiece training helpers
+
+from tiny_models import spm_pieces, train_spm  # noqa: E402
+
+NTREX = ROOT.parent / "shared" / "bench" / "ntrex-dev"
+LABELS = {0: "entailment", 1: "neutral", 2: "contradiction"}
+# Random decoders rarely choose </s>; this bias on its logit ends translations after
+# roughly as many tokens as the source has, as a trained model would.
+EOS_BIAS = 4.0
+
+
+@dataclass(frozen=True)
+class Row:
+    task: str
+    path: str
+    items: int
+    seconds: float
+    agreement: str
+
+    @property
+    def per_second(self) -> float:
+        return self.items / self.seconds
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def read_sentences(folder: Path, lang: str, limit: int) -> list[str]:
+    """Sentences of every document's `lang` version (or of seeds/*.txt), in order."""
+    import sentencex
+
+    files = sorted(folder.glob(f"*/{lang}.txt")) or sorted(folder.glob("*.txt"))
+    out: list[str] = []
+    for file in files:
+        for paragraph in file.read_text(encoding="utf-8").splitlines():
+            out += [s.strip() for s in sentencex.segment(lang, paragraph) if len(s.strip()) > 15]
+            if len(out) >= limit:
+                return out[:limit]
+    return out
+
+
+# --------------------------------------------------------------------------- models
+
+
+def build_translator(folder: Path, corpus: list[str], d_model: int, layers: int, vocab: int) -> Path:
+    import torch
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    model = train_spm(vocab, corpus)
+    (folder / "source.spm").write_bytes(model)
+    (folder / "target.spm").write_bytes(model)
+    pieces = {"</s>": 0, "<unk>": 1}
+    for piece in spm_pieces(model):
+        pieces.setdefault(piece, len(pieces))
+    pieces["<pad>"] = len(pieces)
+    (folder / "vocab.json").write_text(json.dumps(pieces))
+    MarianTokenizer(str(folder / "source.spm"), str(folder / "target.spm"), str(folder / "vocab.json"),
+                    model_max_length=512).save_pretrained(folder)
+    config = MarianConfig(
+        vocab_size=len(pieces), d_model=d_model, encoder_layers=layers, decoder_layers=layers,
+        encoder_attention_heads=4, decoder_attention_heads=4, encoder_ffn_dim=4 * d_model, decoder_ffn_dim=4 * d_model,
+        max_position_embeddings=512, pad_token_id=len(pieces) - 1, decoder_start_token_id=len(pieces) - 1,
+        eos_token_id=0, forced_eos_token_id=None,  # a capped output ends the same way in both engines
+    )
+    torch.manual_seed(0)
+    mt = MarianMTModel(config)
+    with torch.no_grad():
+        mt.final_logits_bias[0, 0] = EOS_BIAS
+    mt.save_pretrained(folder)
+    return folder
+
+
+def build_classifier(folder: Path, corpus: list[str], hidden: int, layers: int, vocab: int) -> Path:
+    import torch
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    for line in corpus:
+        for word in re.findall(r"\w+|[^\w\s]", line.lower()):
+            counts[word] = counts.get(word, 0) + 1
+    words = sorted(counts, key=lambda w: -counts[w])[: vocab - 5]
+    tokens = {t: i for i, t in enumerate(dict.fromkeys(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *words]))}
+    BertTokenizer(vocab=tokens, model_max_length=512).save_pretrained(folder)
+    config = BertConfig(
+        vocab_size=len(tokens), hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=4,
+        intermediate_size=4 * hidden, max_position_embeddings=512, num_labels=3,
+        initializer_range=0.1,  # wide enough that the three probabilities differ between pairs
+        id2label=LABELS, label2id={v: k for k, v in LABELS.items()},
+    )
+    torch.manual_seed(0)
+    BertForSequenceClassification(config).save_pretrained(folder)
+    return folder
+
+
+# --------------------------------------------------------------------------- runs
+
+
+def timed(run: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    out = run()
+    return out, time.perf_counter() - start
+
+
+def naive_translations(model_dir: Path, sentences: list[str], max_new_tokens: int) -> list[str]:
+    import torch
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    model = AutoModelForSeq2SeqLM.from_pretrained(model_dir).eval()
+    out = []
+    with torch.no_grad():
+        for sentence in sentences:
+            generated = model.generate(**tokenizer([sentence], return_tensors="pt"), max_new_tokens=max_new_tokens,
+                                       num_beams=1, do_sample=False)
+            out.append(tokenizer.decode(generated[0], skip_special_tokens=True).strip())
+    return out
+
+
+def naive_nli(model_dir: Path, pairs: list[tuple[str, str]]) -> list[tuple[float, float, float]]:
+    from transformers import pipeline
+
+    classify = pipeline("text-classification", model=str(model_dir), tokenizer=str(model_dir), top_k=None, device="cpu")
+    out = []
+    for premise, hypothesis in pairs:
+        scores = {d["label"]: d["score"] for d in classify({"text": premise, "text_pair": hypothesis})}
+        out.append((scores["entailment"], scores["neutral"], scores["contradiction"]))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sentences", type=int, default=500, help="how many sentences (and NLI pairs), default 500")
+    parser.add_argument("--inputs", type=Path, default=NTREX if NTREX.is_dir() else ROOT / "seeds",
+                        help="ntrex-dev (DOC/de.txt, DOC/en.txt) or a folder of .txt files")
+    parser.add_argument("--max-new-tokens", type=int, default=64)
+    parser.add_argument("--d-model", type=int, default=256)
+    parser.add_argument("--layers", type=int, default=4)
+    parser.add_argument("--vocab", type=int, default=8000)
+    args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    import torch
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    from checker.backends.ct2_pivot import Ct2Translator, convert_translator
+    from checker.backends.nli_fast import OnnxNli, export_nli
+
+    german = read_sentences(args.inputs, "de", args.sentences)
+    english = read_sentences(args.inputs, "en", args.sentences + 1)
+    pairs = list(zip(english[:-1], english[1:]))[: args.sentences]
+    cores = os.cpu_count() or 1
+    print(f"{len(german)} German sentences and {len(pairs)} English pairs from {args.inputs}; "
+          f"{cores} CPU cores, torch {torch.__version__} on {torch.get_num_threads()} threads", flush=True)
+
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="checker-speed-") as tmp:
+        work = Path(tmp)
+        print("building models …", flush=True)
+        mt_dir = build_translator(work / "marian", german + english, args.d_model, args.layers, args.vocab)
+        nli_dir = build_classifier(work / "bert", english, args.d_model, args.layers, args.vocab)
+        ct2_dir = convert_translator(mt_dir, work / "marian-ct2", "int8")
+        onnx_int8 = export_nli(nli_dir, work / "bert-onnx-int8", "int8")
+        onnx_float = export_nli(nli_dir, work / "bert-onnx-float32", "float32")
+
+        print("pivot: transformers generate, one sentence at a time …", flush=True)
+        reference, seconds = timed(lambda: naive_translations(mt_dir, german, args.max_new_tokens))
+        rows.append(Row("pivot", "naive: transformers generate, 1 sentence per call", len(german), seconds, "reference"))
+        for compute_type in ("int8", "float32"):
+            translator = Ct2Translator(str(ct2_dir), compute_type=compute_type, max_new_tokens=args.max_new_tokens)
+            translator.translate(german[:2], "de")  # load outside the timing, as a long run would
+            out, seconds = timed(lambda: translator.translate(german, "de"))
+            same = sum(a == b for a, b in zip(out, reference)) / len(reference)
+            rows.append(Row("pivot", f"fast: --pivot ct2, {compute_type}, batches of 32", len(german), seconds,
+                            f"{same:.0%} identical"))
+
+        print("NLI: transformers pipeline, one pair at a time …", flush=True)
+        probabilities, seconds = timed(lambda: naive_nli(nli_dir, pairs))
+        rows.append(Row("NLI", "naive: pipeline(text-classification), 1 pair per call", len(pairs), seconds, "reference"))
+        for name, folder in (("int8", onnx_int8), ("float32", onnx_float)):
+            scorer = OnnxNli(str(folder))
+            scorer.score(pairs[:2])
+            scores, seconds = timed(lambda: scorer.score(pairs))
+            delta = max(abs(a - b) for s, p in zip(scores, probabilities)
+                        for a, b in zip((s.entail, s.neutral, s.contradict), p))
+            rows.append(Row("NLI", f"fast: --nli onnx, {name}, batches of 32", len(pairs), seconds, f"max |Δp| {delta:.4f}"))
+
+    print()
+    print(f"| task | path | items/s | speed-up | agreement with naive |")
+    print(f"|---|---|---:|---:|---|")
+    base = {r.task: r for r in rows if r.path.startswith("naive")}
+    for r in rows:
+        print(f"| {r.task} | {r.path} | {r.per_second:.1f} | {r.per_second / base[r.task].per_second:.1f}× | {r.agreement} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
