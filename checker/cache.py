@@ -513,8 +513,10 @@ def open_store(settings: "CacheConfig") -> CacheStore | None:
         return None
     path = default_store_path()
     store = _OPEN.get(path)
+    max_bytes = int(settings.max_mb * MIB)
     if store is None or store.closed:
-        store = _OPEN[path] = CacheStore(path, max_bytes=int(settings.max_mb * MIB))
+        store = _OPEN[path] = CacheStore(path, max_bytes=max_bytes)
+    store.max_bytes = max_bytes  # the latest configuration's cap
     return store
 
 

@@ -351,7 +351,7 @@ def _gated_run(args: argparse.Namespace, on_problem=None):
         for doc in vs.versions
         for unit in doc.units
         if unit.note
-        for marker in find_markers(doc.path, unit.note, at_line=unit.line)
+        for marker in find_markers(doc.path, unit.note, at_line=unit.line, unit=unit.key)
     ]
     result, suppression = apply_suppressions(result, config.suppress, config.ignore, extra_markers=unit_markers)
     return record_gate(result, suppression), config, suppression

@@ -35,6 +35,7 @@ class AlignConfig:
 @dataclass(frozen=True)
 class WordsConfig:
     terms: bool
+    term_severity: str
     linked: float
     unlinked: float
     rendered_ratio: float
@@ -51,6 +52,7 @@ class WordsConfig:
 class OmissionConfig:
     min_content_words: int
     covered_by_neighbours: float
+    split_length_share: float
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,6 @@ class CacheConfig:
 
 @dataclass(frozen=True)
 class LimitsConfig:
-    max_file_mb: int
     max_sentences: int
 
 
@@ -191,7 +192,9 @@ _CHOICES = {
 
 
 # Severities of the checks that let a project choose how loud they are.
-_SEVERITY_CHOICES = ("compare.modality.severity", "compare.consistency.severity", "glossary_severity")
+_SEVERITY_CHOICES = (
+    "compare.words.term_severity", "compare.modality.severity", "compare.consistency.severity", "glossary_severity",
+)
 
 
 def _validate_choices(data: Mapping[str, Any], where: str) -> None:

@@ -65,7 +65,8 @@ def collect_paths(inputs: Iterable[str], refused: list[LoadProblem] | None = Non
         elif p.is_file():
             paths.append(p)
         else:
-            raise InputError(raw, "no such file or folder")
+            # a pipe or device would block or never end: name what it is instead of reading it
+            raise InputError(raw, "not a regular file (a device, pipe or socket)" if p.exists() else "no such file or folder")
     unique: dict[Path, None] = {}
     for p in paths:
         unique.setdefault(p, None)
@@ -105,16 +106,20 @@ def _scanned(path: Path) -> bool:
 
 
 def decode_text(data: bytes, path: str) -> str:
-    """UTF-8 (with or without BOM) or BOM-marked UTF-16; anything else is refused clearly."""
+    """UTF-8 (with or without BOM) or BOM-marked UTF-16 or UTF-32; anything else is refused clearly."""
     if not data.strip():
         raise InputError(path, "file is empty", "remove it or add the text")
-    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+    # UTF-32 first: its little-endian mark begins with the UTF-16 one.
+    marked = next((enc for enc, boms in _BOMS if data.startswith(boms)), None)
+    if marked:
         try:
-            text = data.decode("utf-16")
+            text = data.decode(marked)
         except UnicodeDecodeError as exc:
-            raise InputError(path, f"broken UTF-16 at byte {exc.start}", "re-save the file as UTF-8") from exc
+            raise InputError(path, f"broken {marked.upper()} at byte {exc.start}", "re-save the file as UTF-8") from exc
     else:
         if b"\x00" in data[:8192]:
+            if _utf16_without_bom(data[:8192]):
+                raise InputError(path, "looks like UTF-16 without a byte order mark", "re-save it as UTF-8, or as UTF-16 with a BOM")
             raise InputError(path, "looks like a binary file, not text", "pass only text or Markdown files")
         try:
             text = data.decode("utf-8-sig")
@@ -128,6 +133,22 @@ def decode_text(data: bytes, path: str) -> str:
         raise InputError(path, "file holds only whitespace", "remove it or add the text")
     # One newline convention, so offsets mean the same on every platform.
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_BOMS = (
+    ("utf-32", (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)),
+    ("utf-16", (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)),
+)
+
+
+def _utf16_without_bom(sample: bytes) -> bool:
+    """Text in UTF-16 has a NUL in nearly every other byte (one side only) for Latin scripts;
+    a binary file has them anywhere."""
+    even, odd = sample[0::2], sample[1::2]
+    if len(odd) < 8:
+        return False
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    return max(zeros_even, zeros_odd) > 0.3 and min(zeros_even, zeros_odd) < 0.02
 
 
 def _read_bytes(path: Path) -> bytes:

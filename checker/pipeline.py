@@ -28,6 +28,7 @@ from .records import (
     SEVERITY_RANK,
     AlignedRow,
     AlignedSegment,
+    Bead,
     Document,
     Finding,
     RunResult,
@@ -105,12 +106,20 @@ def prepare_run(
         planned.append(docs)
     loose_docs, loose_problems = load_documents(discovery.loose, config.languages)
     problems.extend(loose_problems)
-    segmented = _segment_within_limits([*(d for docs in planned for d in docs), *loose_docs], config.limits.max_sentences, problems)
+    documents = [*(d for docs in planned for d in docs), *loose_docs]
+    segmented = _segment_within_limits(documents, config.limits.max_sentences, problems)
     if problems:
         if on_problem is None:
             raise CheckerError("\n".join(p.message for p in problems))
         for problem in problems:
             on_problem(problem)
+    if len(segmented) < 2 and changed is None:
+        # One version is nothing to compare: say so rather than pass a CI gate.
+        kept = [d.path for d in documents if id(d) in segmented]
+        raise CheckerError(
+            f"nothing to compare: {'only one version, ' + kept[0] if kept else 'no file left to check'}; "
+            "give two or more language versions of the same content"
+        )
     say(f"loaded {len(segmented)} documents")
 
     def embedded(doc: Document) -> EmbeddedDocument:
@@ -137,7 +146,7 @@ def prepare_run(
         # Nothing was compared: a green CI run here would hide a wrong path or a missing version.
         raise CheckerError(
             "nothing to compare: no two files are versions of the same content in different languages\n"
-            + "\n".join(f"  {u.path} ({u.lang}): {u.reason}" for u in unrelated)
+            + "\n".join(f"  {u.path}{f' ({u.lang})' if u.lang else ''}: {u.reason}" for u in unrelated)
         )
     return PreparedRun(tuple((vs, tuple(members)) for vs, members in _unique_ids(sets)), tuple(unrelated))
 
@@ -236,7 +245,7 @@ def check_version_set(
     findings: list[Finding] = []
     for position, bead in enumerate(beads):
         neighbours = beads[max(0, position - 1) : position] + beads[position + 1 : position + 2]
-        result = comparator.compare(bead, ctx, neighbours)
+        result = comparator.compare(bead, _without_untranslated(ctx, bead), neighbours)
         for divergence in result.divergences:
             if SEVERITY_RANK[divergence.severity] < SEVERITY_RANK[config.min_severity]:
                 continue
@@ -251,6 +260,17 @@ def check_version_set(
             )
         )
     return SetResult(VersionSetReport(vs.id, vs.documents, tuple(rows)), tuple(findings))
+
+
+def _without_untranslated(ctx: SetContext, bead: Bead) -> SetContext:
+    """The bead's context without the versions that hold its unit untranslated (a fuzzy or empty
+    PO entry, an XLIFF unit without target): those are not compared, so they neither lack the
+    sentence nor vote on who does."""
+    key = next((s.unit for segments in bead.members.values() for s in segments if s.unit is not None), None)
+    if key is None:
+        return ctx
+    withheld = {lang for lang in ctx.langs if not bead.members.get(lang) and key in ctx.documents[lang].untranslated}
+    return replace(ctx, langs=tuple(lang for lang in ctx.langs if lang not in withheld)) if withheld else ctx
 
 
 def assemble_result(

@@ -31,6 +31,9 @@ class Document:
     # lines and `units` says where each unit lies in it and on which line of the file.
     format: str = "text"
     units: tuple["UnitSpan", ...] = ()
+    # Keys the file holds but this version does not translate (a fuzzy or empty PO entry, an
+    # XLIFF unit without target): a gap there is work in progress, not an omission.
+    untranslated: frozenset[str] = frozenset()
 
     @property
     def keyed(self) -> bool:

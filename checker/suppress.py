@@ -67,6 +67,9 @@ class InlineMarker:
     unknown_kinds: tuple[str, ...] = ()  # written in the marker but not a finding kind
     text: str = "checker: ignore"
     own_line: bool = True  # nothing but comment syntax before it: it also covers the next line
+    # A note of a keyed unit (PO comment, XLIFF note): one comment reaches the source and the
+    # target version of its unit, at their own lines; used when either of them is.
+    unit: str | None = None
 
     def covers(self, kind: str) -> bool:
         return not self.kinds and not self.unknown_kinds or kind in self.kinds
@@ -197,9 +200,10 @@ def _header_lines(where: str) -> list[int]:
 # --- inline markers -----------------------------------------------------------------------
 
 
-def find_markers(path: str, text: str, at_line: int | None = None) -> list[InlineMarker]:
+def find_markers(path: str, text: str, at_line: int | None = None, unit: str | None = None) -> list[InlineMarker]:
     """Every `checker: ignore[…]` in `text` with its line; `at_line` places them all on one
-    line instead (a keyed format's unit notes: the line of the unit they belong to)."""
+    line instead (a keyed format's unit notes: the line of the unit they belong to, whose
+    key is `unit`)."""
     markers = []
     for m in MARKER.finditer(text):
         named = [k.strip().lower() for k in (m.group("kinds") or "").split(",") if k.strip()]
@@ -208,7 +212,7 @@ def find_markers(path: str, text: str, at_line: int | None = None) -> list[Inlin
         line = at_line if at_line is not None else text.count("\n", 0, m.start()) + 1
         before = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
         own_line = at_line is None and not re.search(r"\w", re.sub(r"<[^>]*>", "", before))
-        markers.append(InlineMarker(path, line, kinds, unknown, m.group(0), own_line))
+        markers.append(InlineMarker(path, line, kinds, unknown, m.group(0), own_line, unit))
     return markers
 
 
@@ -282,13 +286,25 @@ def apply_suppressions(
             suppressed.append(hit)
         else:
             kept.append(f)
+    # One unit note seen from several versions of its unit is one comment: used if any copy is.
+    used_notes = {_note_identity(markers[i]) for i in used_markers if markers[i].unit is not None}
+    unused_markers = [
+        m for i, m in enumerate(markers)
+        if i not in used_markers and (m.unit is None or _note_identity(m) not in used_notes)
+    ]
+    reported: dict[object, InlineMarker] = {}
+    for m in unused_markers:
+        reported.setdefault(_note_identity(m) if m.unit is not None else id(m), m)
     unused = [
         UnusedSuppression(m.where, m.text, f"unknown kind {', '.join(m.unknown_kinds)}" if m.unknown_kinds else "")
-        for i, m in enumerate(markers)
-        if i not in used_markers
+        for m in reported.values()
     ] + [UnusedSuppression(r.source, r.describe()) for i, r in enumerate(config_suppressions) if i not in used_rules]
     report = SuppressionReport(tuple(suppressed), tuple(unused))
     return replace(result, findings=tuple(kept)), report
+
+
+def _note_identity(marker: InlineMarker) -> tuple[str, str | None, str]:
+    return marker.path, marker.unit, marker.text
 
 
 def _ignored(finding: Finding, ignored: Mapping[str, frozenset[str]]) -> Suppressed | None:

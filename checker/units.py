@@ -23,14 +23,19 @@ def documents_from_parsed(
     parsed: ParsedFile, data: bytes, languages: tuple[str, ...], min_confidence: float
 ) -> list[Document]:
     sha = hashlib.sha256(data).hexdigest()
+    # A bilingual file (PO, XLIFF) lists every entry in its source; the target's missing keys
+    # are entries it has not translated yet (fuzzy, empty), not sentences it left out.
+    source_keys = {key for v in parsed.versions if v.role == "source" for key in v.by_key()}
     documents: list[Document] = []
     for version in parsed.versions:
         if not version.units:
             continue
         lang, source = _version_language(parsed, version, languages, min_confidence)
         text, spans = _joined(version)
+        untranslated = frozenset(source_keys - version.by_key().keys()) if version.role == "target" else frozenset()
         documents.append(
-            Document(parsed.path, lang, text, sha, lang_source=source, format=parsed.format, units=spans)
+            Document(parsed.path, lang, text, sha, lang_source=source, format=parsed.format, units=spans,
+                     untranslated=untranslated)
         )
     langs = [d.lang for d in documents]
     if len(set(langs)) != len(langs):

@@ -24,10 +24,10 @@ from checker.emit.gitlab import code_quality_issues
 from checker.emit.junit import render_junit
 from checker.emit.sarif import FINGERPRINT_KEY, sarif_log
 from checker.errors import CheckerError
-from checker.records import Document, Finding, FindingVersion, RunResult, Span, VersionSetReport, run_result_from_json, to_json_dict
+from checker.records import Document, Finding, FindingVersion, RunResult, Span, Unrelated, VersionSetReport, run_result_from_json, to_json_dict
 
 from fakes import fake_backends, text_of
-from report_samples import NUMBER_ID, sample_result
+from report_samples import NUMBER_ID, OMISSION_ID, sample_result
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 
@@ -168,11 +168,28 @@ def test_sarif_results_rules_levels_and_fingerprints():
         r = by_id[f.id]
         assert r["level"] == {"major": "error", "minor": "warning", "info": "note"}[f.severity]
         assert rules[r["ruleIndex"]]["id"] == r["ruleId"] == f.kind
-        assert r["message"]["text"] == f.message
+        assert r["message"]["text"].startswith(f.message)
         assert len(r["relatedLocations"]) == len(f.versions) - 1
     # most severe first
     levels = [r["level"] for r in run["results"]]
     assert levels == sorted(levels, key=["error", "warning", "note"].index)
+
+
+def test_a_gap_quotes_the_missing_sentence_in_every_one_line_format():
+    # Code scanning, annotations and merge-request widgets show only the message: for an
+    # omission it must say which sentence is missing (English first), not only where.
+    result = ci_result()
+    omission = next(f for f in result.findings if f.id == OMISSION_ID)
+    english = next(v for v in omission.versions if v.lang == "en")
+    quote = f"Missing here: en “{english.text}”"
+    sarif = {r["partialFingerprints"][FINGERPRINT_KEY]: r for r in _sarif(result)["runs"][0]["results"]}
+    assert sarif[OMISSION_ID]["message"]["text"] == f"{omission.message}\n{quote}"
+    assert sarif[NUMBER_ID]["message"]["text"] == next(f for f in result.findings if f.id == NUMBER_ID).message
+    annotation = next(line for line in render_github(result).splitlines() if OMISSION_ID in line)
+    assert "%0A" + quote + "%0A" in annotation
+    assert not any("Missing here" in line for line in render_github(result).splitlines() if NUMBER_ID in line)
+    issues = [i for i in code_quality_issues(result) if i["check_name"] == "checker/omission"]
+    assert [i["description"].endswith(quote) for i in issues] == [True]
 
 
 def test_sarif_fingerprints_are_stable_across_runs_and_order():
@@ -336,6 +353,8 @@ def test_junit_parses_and_failures_equal_findings(tmp_path):
     quiet = list(suites["about"])
     assert len(quiet) == 1 and quiet[0].is_passed
     assert suites["unrelated files"].skipped == len(result.unrelated)
+    nameless = render_junit(replace(result, unrelated=(Unrelated("locale/app.pot", "", "a template"),)))
+    assert 'name="locale/app.pot"' in nameless  # no empty "()" where the file has no language
     # hostile and odd text survives as text
     odd = next(case for case in failures if ODD_ID in case.name)
     assert odd.result[0].message == ODD_MESSAGE  # newlines and CR survive as character references

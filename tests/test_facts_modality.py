@@ -41,7 +41,7 @@ A_YEAR_AGO = {
 }
 ONLY_A_YEAR_AGO = {
     "en": "He left the company only a year ago.",
-    "de": "Er hat die Firma erst vor einem Jahr verlassen.",
+    "de": "Er hat die Firma vor nur einem Jahr verlassen.",
     "fr": "Il n'a quitté l'entreprise qu'il y a un an.",
     "id": "Dia meninggalkan perusahaan itu hanya setahun lalu.",
 }
@@ -85,6 +85,13 @@ def test_french_ne_que_is_a_restriction_across_the_words_between() -> None:
     [(text, cls, strength)] = markers("Il ne reste que deux jours.", "fr")
     assert (text, cls, strength) == ("ne reste que", "restriction", "cue")
     assert markers("Il n’y a qu’un seul candidat.", "fr")[0][:2] == ("n’y a qu’", "restriction")
+    # a negation between "ne" and "que" makes it "not ... that"
+    assert markers("Il n’a pas dit qu’il partait.", "fr") == []
+
+
+def test_a_number_after_a_marker_makes_it_an_approximation() -> None:
+    assert markers("Sekitar 200 orang datang.", "id") == [("Sekitar 200", "approximation", "cue")]
+    assert markers("Warga sekitar datang.", "id") == [("sekitar", "approximation", "weak")]
 
 
 def test_a_capitalised_word_inside_a_sentence_is_a_name_not_a_marker() -> None:
@@ -186,3 +193,16 @@ def test_the_comparator_reports_modality_at_the_configured_severity_with_file_of
     assert ctx.documents["id"].text[start:end] == "hanya"
     off = BeadComparator(_modality(enabled=False)).compare(bead, ctx)
     assert [d for d in off.divergences if d.kind == "modality"] == []
+
+
+def test_the_html_report_filters_modality_findings() -> None:
+    from report_samples import sample_result
+
+    from checker.emit.html import render_html
+
+    result = sample_result()
+    first = replace(result.findings[0], kind="modality", severity="info")
+    page = render_html(replace(result, findings=(first, *result.findings[1:])))
+    assert '<option value="modality">modality (1)</option>' in page
+    assert 'data-kind="modality"' in page
+

@@ -38,7 +38,7 @@ TEXTS = [
 ]
 # Measured on these tiny models (see nli_fast's docstring): float32 agrees to ~1e-6.
 FLOAT_TOLERANCE = 1e-4
-INT8_TOLERANCE = 0.15  # measured 0.07 on the tiny random BERT
+INT8_TOLERANCE = 0.15  # measured 0.05 on the tiny random BERT (per-channel int8)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -87,7 +87,7 @@ def test_ct2_translates_like_transformers_in_input_order(marian_dir: Path, maria
     # The same weights through transformers: at the token cap transformers forces </s> in the
     # last place, so its output is the CTranslate2 output one token shorter.
     slow = Seq2SeqTranslator(str(marian_dir), max_new_tokens=8).translate(TEXTS, "de")
-    assert all(f.startswith(s) and len(f) > len(s) - 1 for f, s in zip(out, slow)), (out, slow)
+    assert all(f.startswith(s) for f, s in zip(out, slow)), (out, slow)
     assert fast.translate(["", " "], "de") == ["", ""]
     assert fast.translate(["Hello."], "en") == ["Hello."]
 
@@ -150,6 +150,20 @@ def test_ct2_missing_or_unconverted_model_names_the_convert_command(tmp_path: Pa
     with pytest.raises(CheckerError, match="checker models convert"):
         build_translator("ct2", "")
     assert isinstance(build_translator("ct2", str(tmp_path / "x")), Ct2Translator)
+
+
+def test_convert_reads_safetensors_only(marian_dir: Path, nli_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    for source in (marian_dir, nli_dir):
+        pickled = tmp_path / f"{source.name}-pickle"
+        shutil.copytree(source, pickled)
+        (pickled / "model.safetensors").rename(pickled / "pytorch_model.bin")  # any pickle-only folder
+        with pytest.raises(ModelUnavailableError, match="pickle"):
+            convert_translator(pickled, tmp_path / "ct2-out") if source == marian_dir else export_nli(
+                pickled, tmp_path / "onnx-out"
+            )
+        assert not (tmp_path / "ct2-out" / "model.bin").exists() and not (tmp_path / "onnx-out" / "model.onnx").exists()
 
 
 # --------------------------------------------------------------------------- ONNX NLI

@@ -288,6 +288,25 @@ def test_extra_markers_replace_reading_their_file(tmp_path):
     assert kept.findings == () and report.unused == ()  # the file's own line 1 marker was not read
 
 
+def test_a_unit_note_seen_by_source_and_target_is_one_suppression(tmp_path):
+    # A PO comment reaches the msgid (source version) and the msgstr (target version) of its
+    # entry, in the same file at two lines: used through either copy, unused only once.
+    po = lines_file(tmp_path / "de.po", "# checker: ignore[number]", 'msgid "15 minutes"', 'msgstr "20 Minuten"')
+    notes = [
+        *find_markers(str(po), "checker: ignore[number]", at_line=2, unit="15 minutes"),
+        *find_markers(str(po), "checker: ignore[number]", at_line=3, unit="15 minutes"),
+    ]
+    number = finding("n", "number", version(po, 3), version(po, 2, "reference", "en"))
+    kept, report = apply_suppressions(run_of(number, files=(po,)), (), {}, extra_markers=notes)
+    assert kept.findings == () and report.unused == ()
+    _, report = apply_suppressions(run_of(files=(po,)), (), {}, extra_markers=notes)
+    assert [u.where for u in report.unused] == [f"{po}:2"]
+    # the same comment text on another entry is another suppression
+    other = find_markers(str(po), "checker: ignore[number]", at_line=9, unit="Bye")
+    _, report = apply_suppressions(run_of(number, files=(po,)), (), {}, extra_markers=notes + other)
+    assert [u.where for u in report.unused] == [f"{po}:9"]
+
+
 def test_missing_files_are_skipped_and_inline_can_be_switched_off(tmp_path):
     de = lines_file(tmp_path / "de.md", "Satz. <!-- checker: ignore -->")
     result = run_of(finding("a", "term", version(de, 1)), finding("b", "term", version(tmp_path / "gone.md", 1)))
@@ -487,6 +506,24 @@ def test_inline_and_unused_suppressions_through_check(workdir, capsys):
     assert [u["where"] for u in gate["unused_suppressions"]] == ["site/de.txt:4"]
 
     assert cli.main(["check", "site", "--json", "out.json", "--quiet", "--strict-suppressions"]) == 1
+
+
+def test_a_po_translator_comment_suppresses_through_check_without_an_unused_warning(workdir, capsys):
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: de\\n"\n\n'
+    po = workdir / "locale" / "de" / "LC_MESSAGES" / "app.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(header + (
+        '# checker: ignore[number]\n'
+        'msgid "Sessions expire after 15 minutes of inactivity."\n'
+        'msgstr "Sitzungen laufen nach 20 Minuten Inaktivität ab."\n\n'
+        'msgid "The river flooded the old village."\n'
+        'msgstr "Der Fluss überflutete das alte Dorf."\n'
+    ), encoding="utf-8")
+    assert cli.main(["check", "locale", "--json", "out.json", "--no-color"]) in (0, 1)
+    out = capsys.readouterr().out
+    assert "1 finding suppressed (inline 1)" in out and "unused suppression" not in out
+    assert not [f for f in report(workdir / "out.json")["findings"] if f["kind"] == "number"]
+    assert report(workdir / "out.json")["config"]["gate"]["unused_suppressions"] == []
 
 
 def test_configured_suppression_and_ignore_through_check(workdir, capsys):

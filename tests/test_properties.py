@@ -1,6 +1,6 @@
 """Properties that must hold for any input: the loader, the segmenter and the aligner.
 
-- decoding: any text written as UTF-8, UTF-8 with BOM or UTF-16 with BOM comes back as
+- decoding: any text written as UTF-8, UTF-8 with BOM, UTF-16 or UTF-32 with BOM comes back as
   itself (newlines unified), or is refused with an `InputError` (never another exception);
 - segmenting: every segment's offsets point into the original text
   (`text[start:end] == segment.text`), in order, without overlap, on the right line;
@@ -22,7 +22,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
@@ -61,19 +60,22 @@ def unified(text: str) -> str:
 # --- the loader ---------------------------------------------------------------------------------------
 
 
-@given(text=st.text(ANY_CHAR, max_size=300) | PROSE, encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]))
+@given(text=st.text(ANY_CHAR, max_size=300) | PROSE, encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32"]))
 @example(text="\ufeffDer Rat.", encoding="utf-8-sig")
 @example(text="  \n\t ", encoding="utf-16")
+@example(text="Grüße\x00", encoding="utf-8")
 def test_decoding_gives_back_the_text_written_or_refuses_clearly(text, encoding):
-    # A leading U+FEFF without an encoding BOM cannot be told from a BOM: it is dropped as one.
+    # A leading U+FEFF without an encoding BOM cannot be told from a BOM: it is dropped as one;
+    # and a UTF-16 text that starts with U+0000 reads as the UTF-32 mark FF FE 00 00.
     assume(not (encoding == "utf-8" and text.startswith("\ufeff")))
-    data = text.encode(encoding)  # "utf-16" writes a BOM
+    assume(not (encoding == "utf-16" and text.startswith("\x00")))
+    data = text.encode(encoding)  # "utf-16" and "utf-32" write a BOM
     try:
         decoded = decode_text(data, "f.txt")
     except InputError as exc:
         assert exc.path == "f.txt" and exc.fix
         # refused only when empty, or when a NUL byte makes UTF-8 input look binary
-        assert not text.strip() or (encoding != "utf-16" and "\x00" in text), str(exc)
+        assert not text.strip() or (encoding.startswith("utf-8") and "\x00" in text), str(exc)
         return
     assert decoded == unified(text)
     assert decode_text(data, "f.txt") == decoded

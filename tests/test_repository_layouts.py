@@ -4,6 +4,7 @@ in: what is paired, what is found, and on which line of which file (fake backend
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 import textwrap
 from pathlib import Path
 
@@ -171,3 +172,28 @@ def test_settings_files_in_a_scanned_folder_are_not_taken_for_catalogues(tmp_pat
     write(tmp_path, "de.txt", "Die Bäckerei verkauft frisches Brot.\n")
     result = check(tmp_path)
     assert [sorted(d.path.rsplit("/", 1)[-1] for d in vs.versions) for vs in result.version_sets] == [["de.txt", "en.txt"]]
+
+
+def test_untranslated_and_fuzzy_po_entries_are_not_taken_for_omissions(tmp_path):
+    # A fuzzy or empty msgstr is work in progress the translator knows of (gettext shows the
+    # msgid): not compared, so the French version neither lacks it nor votes on who does.
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: {lang}\\n"\n\n'
+    entries = [
+        ("The bakery on the corner sells fresh bread every morning.", "Die Bäckerei an der Ecke verkauft jeden Morgen frisches Brot.", ""),
+        ("The museum in the old town opens its doors every morning.", "Das Museum in der Altstadt öffnet jeden Morgen seine Türen.", "Le musée ferme."),
+        ("The river flooded the old village after heavy spring rain.", "Der Fluss überflutete das alte Dorf nach starkem Frühlingsregen.", "La rivière a inondé le vieux village après de fortes pluies de printemps."),
+        ("The lake freezes over in January.", "Der See friert im Januar zu.", "Le lac gèle en janvier."),
+    ]
+    write(tmp_path, "locale/de/LC_MESSAGES/app.po", header.format(lang="de") + "".join(
+        f'msgid "{en}"\nmsgstr "{de}"\n\n' for en, de, _ in entries
+    ))
+    write(tmp_path, "locale/fr/LC_MESSAGES/app.po", header.format(lang="fr") + "".join(
+        ("#, fuzzy\n" if fr == "Le musée ferme." else "") + f'msgid "{en}"\nmsgstr "{fr}"\n\n' for en, _, fr in entries
+    ))
+    result = run_check([str(tmp_path)], replace(CONFIG, min_severity="info"), fake_backends())
+    assert [sorted(d.lang for d in vs.versions) for vs in result.version_sets] == [["de", "en", "fr"]]
+    gaps = [f for f in result.findings if f.kind in ("omission", "addition")]
+    assert gaps == [], [f.message for f in gaps]
+    # the untranslated entries are still compared between the versions that translate them
+    rows = result.version_sets[0].rows
+    assert sum(1 for r in rows if set(r.members) >= {"en", "de"} and r.members["en"] and r.members["de"]) == 4

@@ -23,6 +23,12 @@ def test_plain_summary_lists_findings_per_version_set() -> None:
     assert lines[-1] == "3 findings (1 major, 1 minor, 1 info) in 2 version sets; 2 unrelated files"
 
 
+def test_an_unrelated_file_without_a_language_shows_no_empty_brackets() -> None:
+    # a .pot template or a file that could not be read has no language to show
+    result = replace(sample_result(), unrelated=(Unrelated("locale/app.pot", "", "a gettext template"),))
+    assert "unrelated: locale/app.pot: a gettext template" in render_text(result, color=False).splitlines()
+
+
 def test_color_marks_severity_only_when_asked() -> None:
     out = render_text(sample_result(), color=True)
     assert "\x1b[1;31mmajor\x1b[0m" in out

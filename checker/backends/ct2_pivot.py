@@ -105,14 +105,22 @@ class _FullVocabulary:
         return vocab
 
 
-def _converter(source: Path) -> Any:
+def _converter(source: Path, allow_pickle: bool) -> Any:
     import_ctranslate2()
     from ctranslate2.converters import TransformersConverter
     from transformers import AutoConfig
 
+    from checker.backends.model_files import safetensors_choice
+
     vocab_size = int(AutoConfig.from_pretrained(source, local_files_only=True).vocab_size)
+    # The same rule as every other backend: safetensors only unless pickle is allowed.
+    use_safetensors = safetensors_choice(str(source), source, allow_pickle)
 
     class Converter(TransformersConverter):  # type: ignore[misc]
+        def load_model(self, model_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
+            kwargs.setdefault("use_safetensors", use_safetensors)
+            return super().load_model(model_class, model_name_or_path, local_files_only=True, **kwargs)
+
         def load_tokenizer(self, tokenizer_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
             tokenizer = super().load_tokenizer(tokenizer_class, model_name_or_path, **kwargs)
             if tokenizer_kind(tokenizer) in {"m2m100", "nllb"}:
@@ -122,9 +130,12 @@ def _converter(source: Path) -> Any:
     return Converter(str(source))
 
 
-def convert_translator(source: str | Path, out_dir: str | Path, quantization: str = "int8", *, force: bool = False) -> Path:
+def convert_translator(
+    source: str | Path, out_dir: str | Path, quantization: str = "int8", *, force: bool = False, allow_pickle: bool = False
+) -> Path:
     """Converts a transformers translation model folder into a CTranslate2 model folder
-    (weights in `quantization`), with the tokenizer and `checker-convert.json` beside it."""
+    (weights in `quantization`), with the tokenizer and `checker-convert.json` beside it.
+    Reads safetensors weights only unless `allow_pickle`."""
     from transformers import AutoConfig, AutoTokenizer
 
     source, out = Path(source).expanduser(), Path(out_dir).expanduser()
@@ -133,7 +144,7 @@ def convert_translator(source: str | Path, out_dir: str | Path, quantization: st
     check_source_model(source)
     tokenizer = from_pretrained_offline(AutoTokenizer, str(source))
     config = AutoConfig.from_pretrained(source, local_files_only=True)
-    converter = _converter(source)
+    converter = _converter(source, allow_pickle)
     prepare_output(out, force)
     try:
         converter.convert(str(out), quantization=quantization, force=True)

@@ -370,7 +370,8 @@ class E5Encoder:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
         clean = [_c_safe(t) for t in texts]
-        vecs = np.asarray(self._sentence_model().passage(clean), dtype=np.float32)
+        model = self._sentence_model()
+        vecs = np.asarray(_interruptible(lambda: model.passage(clean)), dtype=np.float32)
         return vecs.reshape(len(texts), -1)
 
     # ---- token states
@@ -428,7 +429,7 @@ class E5Encoder:
             for chunk in _chunks(plan, lambda w: w[2] - w[1] + len(toks[w[0]].prefix_ids) + 2):
                 seqs = [np.concatenate(([shim.bos], toks[i].prefix_ids, toks[i].ids[a:b], [shim.eos]))
                         for i, a, b in chunk]
-                hidden = shim.forward(seqs)
+                hidden = _interruptible(lambda: shim.forward(seqs))
                 row = 0
                 for (i, a, b), seq in zip(chunk, seqs):
                     first = row + 1 + len(toks[i].prefix_ids)
@@ -505,6 +506,35 @@ def _c_safe(text: str) -> str:
     C strings end at NUL, so NUL becomes a space rather than cutting the text short,
     and lone surrogates (not encodable as UTF-8) become U+FFFD."""
     return _SURROGATES.sub("\ufffd", text.replace("\0", " "))
+
+
+def _interruptible(work: Callable[[], _T]) -> _T:
+    """`work()` on a helper thread while the main thread waits for it.
+
+    Python sees Ctrl-C only between bytecodes, so a call into the C engine (all sentences
+    of a document in one batch: seconds to a minute) would hold it off until it returns.
+    Waiting on an Event can be interrupted at once: KeyboardInterrupt reaches the caller
+    and the run ends (exit 130) while the abandoned call finishes on its daemon thread or
+    dies with the process. One batch per call keeps the engine's own batching speed."""
+    if threading.current_thread() is not threading.main_thread():
+        return work()  # signals only reach the main thread: nothing to gain
+    outcome: list[tuple[bool, Any]] = []
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome.append((True, work()))
+        except BaseException as exc:  # handed to the caller below
+            outcome.append((False, exc))
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="e5-engine", daemon=True).start()
+    done.wait()
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
 
 
 def _chunks(plan: Sequence[_T], size: Callable[[_T], int]) -> list[list[_T]]:

@@ -65,8 +65,20 @@ def load_weights_offline(loader: Any, name: str, allow_pickle: bool = False) -> 
     pickle weights (which can run code when loaded; see backends/model_files.py)."""
     from checker.backends.model_files import safetensors_choice
 
-    directory = Path(name).expanduser() if looks_like_path(name) else None
+    if not downloads_allowed():
+        _hub_offline()  # before the cache lookup below, which would otherwise ask the hub too
+    directory = Path(name).expanduser() if looks_like_path(name) else _cached_snapshot(name)
     return from_pretrained_offline(loader, name, use_safetensors=safetensors_choice(name, directory, allow_pickle))
+
+
+def _cached_snapshot(name: str) -> Path | None:
+    """The local Hugging Face cache's copy of a hub model, if it has one (never downloads)."""
+    try:
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(name, local_files_only=True))
+    except Exception:  # not cached or not a repo id: from_pretrained_offline explains it
+        return None
 
 
 def from_pretrained_offline(loader: Any, name: str, **kwargs: Any) -> Any:
@@ -91,6 +103,8 @@ def from_pretrained_offline(loader: Any, name: str, **kwargs: Any) -> Any:
             "save_pretrained (config.json, weights and tokenizer files)"
         )
     offline = is_path or not downloads_allowed()
+    if not downloads_allowed():
+        _hub_offline()
     try:
         return loader.from_pretrained(path, local_files_only=offline, **kwargs)
     except (OSError, ValueError) as exc:
@@ -103,11 +117,7 @@ def from_pretrained_offline(loader: Any, name: str, **kwargs: Any) -> Any:
                 f"model directory '{name}' is incomplete or unreadable ({exc}); pass a folder "
                 "written by save_pretrained (config.json, weights and tokenizer files)"
             ) from exc
-        if offline and kwargs.get("use_safetensors") and "safetensors" in str(exc):
-            from checker.backends.model_files import ALLOW_PICKLE_HOW
-
-            problem = f"has no safetensors weights in the local Hugging Face cache (to load pickle weights, {ALLOW_PICKLE_HOW})"
-        elif offline:
+        if offline:
             problem = (
                 "could not be found offline: it is not a local directory and not in the "
                 f"local Hugging Face cache ({_hub_cache_dir()})"
@@ -115,6 +125,15 @@ def from_pretrained_offline(loader: Any, name: str, **kwargs: Any) -> Any:
         else:
             problem = f"could not be downloaded ({type(exc).__name__}: {exc})"
         raise ModelUnavailableError(unavailable_message(name, problem)) from exc
+
+
+def _hub_offline() -> None:
+    """huggingface_hub refuses every request from now on. `local_files_only` alone is not
+    enough: building request headers fetches an "agent" list from the hub, and pickle
+    weights of a hub model start a thread that asks the hub for a safetensors conversion."""
+    import huggingface_hub.constants as hub_constants
+
+    hub_constants.HF_HUB_OFFLINE = True
 
 
 def model_input_limit(tokenizer: PreTrainedTokenizerBase, config: Any, override: int | None) -> int:
@@ -268,6 +287,13 @@ def tokenizer_kind(tokenizer: PreTrainedTokenizerBase) -> str:
     return "nllb" if "Nllb" in tok_class else "m2m100" if "M2M100" in tok_class else "marian"
 
 
+def _no_language_code(model: str, lang: str) -> str:
+    return (
+        f"model '{model}' has no language code for '{lang}', so it cannot translate that version "
+        f"(use a --pivot model that covers '{lang}', or leave the '{lang}' files out of the run)"
+    )
+
+
 def set_source_language(tokenizer: PreTrainedTokenizerBase, kind: str, model: str, source_lang: str) -> int | None:
     """Sets the tokenizer's source language; returns the id of the English token the
     decoder must start with (None for Marian, which has one model per language pair)."""
@@ -275,13 +301,13 @@ def set_source_language(tokenizer: PreTrainedTokenizerBase, kind: str, model: st
     if kind == "nllb":
         code = nllb_code(source_lang)
         if code is None or tok.convert_tokens_to_ids(code) == tok.unk_token_id:
-            raise CheckerError(f"model '{model}' has no language code for '{source_lang}'")
+            raise CheckerError(_no_language_code(model, source_lang))
         tok.src_lang = code
         return int(tok.convert_tokens_to_ids("eng_Latn"))
     if kind == "m2m100":
         code = iso_language(source_lang)
         if code not in tok.lang_code_to_id:
-            raise CheckerError(f"model '{model}' has no language code for '{source_lang}'")
+            raise CheckerError(_no_language_code(model, source_lang))
         tok.src_lang = code
         return int(tok.get_lang_id("en"))
     return None

@@ -39,8 +39,9 @@ def safetensors_choice(name: str, directory: Path | None, allow_pickle: bool) ->
     """The `use_safetensors` argument for `from_pretrained`: True (only safetensors) unless
     pickle is allowed, then None (safetensors first, pickle as a fallback).
 
-    A local directory that holds only pickle weights is refused here with the reason and
-    both ways out, before transformers opens anything.
+    A model folder (local, or a hub model's copy in the local cache) that holds only pickle
+    weights is refused here with the reason and both ways out, before transformers opens
+    anything.
     """
     if allow_pickle:
         return None
@@ -48,7 +49,7 @@ def safetensors_choice(name: str, directory: Path | None, allow_pickle: bool) ->
         found = pickle_weights(directory)
         if found:
             raise ModelUnavailableError(
-                f"model directory '{name}' holds only pickle weights ({', '.join(found)}): loading a pickle "
+                f"model '{name}' holds only pickle weights ({', '.join(found)}): loading a pickle "
                 "file can run any code hidden in it, so checker loads safetensors only. Convert it on a "
                 "machine you trust (load it with transformers and save_pretrained(DIR) writes "
                 f"model.safetensors), or, if you trust where it came from, {ALLOW_PICKLE_HOW}"

@@ -47,7 +47,7 @@ def build_embedder(name: str):
     return E5Encoder()
 
 
-def build_translator(name: str, model: str) -> Translator | None:
+def build_translator(name: str, model: str, allow_pickle: bool = False) -> Translator | None:
     if name == "none":
         return None
     if name == "llama-cpp":
@@ -61,13 +61,13 @@ def build_translator(name: str, model: str) -> Translator | None:
     if name in DEFAULT_PIVOT_MODELS or Path(name).is_dir():
         from .hf_seq2seq import Seq2SeqTranslator
 
-        return Seq2SeqTranslator(model or DEFAULT_PIVOT_MODELS.get(name, name))
+        return Seq2SeqTranslator(model or DEFAULT_PIVOT_MODELS.get(name, name), allow_pickle=allow_pickle)
     if looks_like_path(name):
         _check_local_model(name, "--pivot")
     raise CheckerError(f"unknown pivot {name!r} (known: {', '.join(PIVOTS)}, or a local model directory)")
 
 
-def build_nli(name: str, model: str) -> NliScorer | None:
+def build_nli(name: str, model: str, allow_pickle: bool = False) -> NliScorer | None:
     if name == "none":
         return None
     if name == "onnx":
@@ -77,7 +77,7 @@ def build_nli(name: str, model: str) -> NliScorer | None:
     if name == "transformers" or Path(name).is_dir():
         from .hf_nli import TransformersNli
 
-        return TransformersNli(model or (name if Path(name).is_dir() else DEFAULT_NLI_MODEL))
+        return TransformersNli(model or (name if Path(name).is_dir() else DEFAULT_NLI_MODEL), allow_pickle=allow_pickle)
     if looks_like_path(name):
         _check_local_model(name, "--nli")
     raise CheckerError(f"unknown NLI backend {name!r} (known: {', '.join(NLIS)}, or a local model directory)")
@@ -123,8 +123,9 @@ def build_backends(config: Config) -> Backends:
     backends = Backends(
         embedder=embedder,
         words=embedder,
-        translator=build_translator(config.pivot, config.pivot_model),
-        nli=build_nli(config.nli, config.nli_model),
+        # pickle weights only when the user allowed them (backends/model_files.py)
+        translator=build_translator(config.pivot, config.pivot_model, config.allow_pickle),
+        nli=build_nli(config.nli, config.nli_model, config.allow_pickle),
     )
     # Cached here, not in the CLI, so every caller (check, pairs, the Ray workers) gets it
     # and tests that replace build_backends with fakes never write to a cache.

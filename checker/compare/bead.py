@@ -24,7 +24,9 @@ from ..facts.modality import compare_modality
 from ..protocols import NliScorer
 from ..records import Bead, Document, Segment
 from .divergence import Divergence
-from .gaps import compare_gaps, covered_by_neighbours
+from .gaps import (
+    added_inside, compare_gaps, covered_by_neighbours, left_out_inside, length_ratios, split_share,
+)
 from .glossary import compare_glossary, load_glossary
 from .lexicon import IsolatedWords
 from .nli import compare_nli
@@ -52,6 +54,13 @@ class SetContext:
             doc = self.documents[lang]
             views[lang] = prose_view(doc.text, doc.path.lower().endswith((".md", ".markdown")))
         return views[lang]
+
+    def length_ratios(self) -> Mapping[str, float]:
+        """Each version's length relative to the others' (content sentences, whole documents)."""
+        if "_length_ratios" not in self.__dict__:
+            lengths = {l: sum(len(s.text) for s in e.segments) for l, e in self.embedded.items()}
+            self.__dict__["_length_ratios"] = length_ratios(lengths)
+        return self.__dict__["_length_ratios"]
 
 
 @dataclass(frozen=True)
@@ -123,7 +132,8 @@ class BeadComparator:
                 if ctx.words is not None
                 else 0.0
             )
-            found = compare_gaps(bead, ctx.langs, cfg.omission, cfg.words.min_word_chars, covered)
+            split = split_share(bead, neighbours, present, missing, ctx.length_ratios())
+            found = compare_gaps(bead, ctx.langs, cfg.omission, cfg.words.min_word_chars, covered, split)
             return BeadComparison(tuple(_merge(found, chrf)), chrf, pair_chrf)
 
         originals, offsets = _originals(bead, ctx, present)
@@ -134,6 +144,8 @@ class BeadComparator:
             words = {l: ctx.words[l].words(bead.members[l]) for l in present}
             pools = {l: ctx.words[l].pool(bead.members[l]) for l in present}
             found.extend(compare_words(words, cfg.words, pools, ctx.isolated))
+            found.extend(added_inside(bead, neighbours, present, ctx.words, cfg.omission, cfg.words.linked))
+            found.extend(left_out_inside(bead, neighbours, present, ctx.words, cfg.omission, cfg.words.linked))
         vectors = {l: _bead_vector(ctx.embedded[l], bead.members[l]) for l in present}
         found.extend(compare_sentences(vectors, cfg.sentence))
         found = [_with_similarity(d, vectors) for d in found]

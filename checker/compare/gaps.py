@@ -4,7 +4,10 @@ Before blaming, the gap is checked against the neighbouring beads: a version tha
 split or merged sentences differently still says the same thing, only one bead
 over. When most content words of the lone sentence(s) find a partner in the
 neighbouring sentences of the other side, the gap is a segmentation difference,
-not a divergence.
+not a divergence. Lengths say the same independently of word vectors (as in
+Gale & Church's aligner): when the lone sentence's version is that much shorter
+than expected in a neighbouring bead (or the version lacking it that much longer),
+the sentence was split off or merged in, not added or left out.
 """
 
 from __future__ import annotations
@@ -26,6 +29,48 @@ def coverage(words: Sequence[LocatedWord], pool: Sequence[LocatedWord], linked: 
     if not words or not pool:
         return 0.0
     return float((best_partner([w.vector for w in words], list(pool)) >= linked).mean())
+
+
+def length_ratios(lengths: Mapping[str, int]) -> dict[str, float]:
+    """Each version's length relative to the mean of the others' (whole documents, in characters)."""
+    out = {}
+    for lang, n in lengths.items():
+        others = [m for l, m in lengths.items() if l != lang]
+        out[lang] = n / (sum(others) / len(others)) if others and sum(others) else 1.0
+    return out
+
+
+def split_share(
+    bead: Bead, neighbours: Sequence[Bead], present: Sequence[str], missing: Sequence[str], ratios: Mapping[str, float]
+) -> float:
+    """How much of the gap the neighbouring beads' lengths account for (0 = none, 1 = all of it).
+
+    For an added sentence (few versions have it): how much shorter than expected each of those
+    versions is in a neighbouring bead, as a share of the sentence's length. For a left-out
+    sentence: how much longer than expected each version lacking it is in a neighbouring bead,
+    as a share of the sentence's expected length there. The lowest over the blamed versions,
+    the best neighbour for each.
+    """
+    langs = [*present, *missing]
+    full = [n for n in neighbours if all(n.members.get(l) for l in langs)]
+    if not full:
+        return 0.0
+
+    def size(b: Bead, lang: str) -> int:
+        return len(b.text(lang))
+
+    def expected(b: Bead, lang: str) -> float:
+        return ratios.get(lang, 1.0) * sum(size(b, o) for o in langs if o != lang) / (len(langs) - 1)
+
+    shares = []
+    if len(present) < len(missing):  # added: the versions having it fall short in a neighbour
+        for p in present:
+            shares.append(max((expected(n, p) - size(n, p)) / max(size(bead, p), 1) for n in full))
+    else:  # left out: the versions lacking it run long in a neighbour
+        lone = sum(size(bead, p) for p in present) / len(present)
+        for m in missing:
+            shares.append(max((size(n, m) - expected(n, m)) / max(ratios.get(m, 1.0) * lone, 1) for n in full))
+    return min(shares)
 
 
 def covered_by_neighbours(
@@ -52,12 +97,13 @@ def compare_gaps(
     config: OmissionConfig,
     min_word_chars: int,
     neighbour_coverage: float = 0.0,
+    length_share: float = 0.0,
 ) -> list[Divergence]:
     present = [l for l in all_langs if bead.members.get(l)]
     missing = [l for l in all_langs if not bead.members.get(l)]
     if not present or not missing:
         return []
-    if neighbour_coverage >= config.covered_by_neighbours:
+    if neighbour_coverage >= config.covered_by_neighbours or length_share >= config.split_length_share:
         return []  # said one bead over: sentences split or merged differently
     only_headings = all(s.kind == "heading" for l in present for s in bead.members[l])
     substantial = min(_content_words(bead, l, min_word_chars) for l in present) >= config.min_content_words
@@ -87,7 +133,100 @@ def compare_gaps(
                 "present": present,
                 "missing": missing,
                 "found_in_neighbours": round(neighbour_coverage, 3),
+                "split_length_share": round(length_share, 3),
             },
             signal="gaps",
         )
     ]
+
+
+def added_inside(
+    bead: Bead,
+    neighbours: Sequence[Bead],
+    langs: Sequence[str],
+    words: Mapping[str, DocumentWords],
+    config: OmissionConfig,
+    linked: float,
+) -> list[Divergence]:
+    """Sentences a version adds inside a row the aligner merged (2:1): a sentence of a version
+    with several sentences here whose content words link to nothing in the other versions,
+    in this row or the neighbouring ones (share below `covered_by_neighbours`)."""
+    out = []
+    for x in langs:
+        segments = bead.members.get(x, ())
+        if len(segments) < 2 or not all(bead.members.get(o) for o in langs):
+            continue
+        others = [o for o in langs if o != x]
+        pools = {o: [w for b in (bead, *neighbours) for w in words[o].pool(b.members.get(o, ()))] for o in others}
+        for seg in segments:
+            own = words[x].words([seg])
+            if len(own) < config.min_content_words:
+                continue
+            share = max(coverage(own, pools[o], linked) for o in others)
+            if share >= config.covered_by_neighbours:
+                continue
+            out.append(
+                Divergence(
+                    kind="addition",
+                    severity="major" if len(others) >= 2 else "minor",
+                    score=0.85,
+                    message=f"The {x} version adds a sentence that {', '.join(others)} do not have.",
+                    divergent=(x,),
+                    reference=tuple(others),
+                    spans={x: ((seg.start, seg.end),)},
+                    evidence={"signal": "alignment-gap", "inside_row": True, "linked_share": round(share, 3)},
+                    signal="gaps",
+                )
+            )
+    return out
+
+
+def left_out_inside(
+    bead: Bead,
+    neighbours: Sequence[Bead],
+    langs: Sequence[str],
+    words: Mapping[str, DocumentWords],
+    config: OmissionConfig,
+    linked: float,
+) -> list[Divergence]:
+    """A sentence one version leaves out inside a row the aligner merged (1:2): every other
+    version has more sentences here, and most of them one whose content words (two or more)
+    link to nothing in that version, in this row or the neighbouring ones (share below
+    `covered_by_neighbours`), but do link to another version's sentences here."""
+    if len(langs) < 3 or not all(bead.members.get(l) for l in langs):
+        return []
+    out = []
+    for x in langs:
+        others = [o for o in langs if o != x]
+        if any(len(bead.members[o]) <= len(bead.members[x]) for o in others):
+            continue
+        pool_x = [w for b in (bead, *neighbours) for w in words[x].pool(b.members.get(x, ()))]
+        lost: dict[str, tuple[int, int]] = {}
+        for o in others:
+            for seg in bead.members[o]:
+                own = words[o].words([seg])
+                # short sentences count ("It was a losing battle."): the vote of the others decides
+                if len(own) < 2 or coverage(own, pool_x, linked) >= config.covered_by_neighbours:
+                    continue
+                # said by the other versions too: it links to another version's sentences here
+                shared = max(coverage(own, words[r].pool(bead.members[r]), linked) for r in others if r != o)
+                if shared < config.covered_by_neighbours:
+                    continue
+                lost[o] = (seg.start, seg.end)
+                break
+        if len(lost) < 2 or len(lost) * 2 <= len(others):
+            continue
+        out.append(
+            Divergence(
+                kind="omission",
+                severity="major",
+                score=0.85,
+                message=f"The {x} version leaves out a sentence that {', '.join(others)} have.",
+                divergent=(x,),
+                reference=tuple(others),
+                spans={o: (span,) for o, span in lost.items()},
+                evidence={"signal": "alignment-gap", "inside_row": True},
+                signal="gaps",
+            )
+        )
+    return out

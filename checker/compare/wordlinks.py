@@ -222,7 +222,11 @@ def compare_words(
             # one finding per word of x, naming every term of the others it stands against
             for orphan, matches in by_orphan.items():
                 group, closeness, lexical = max(matches, key=lambda m: m[0].strength - m[1])
-                found.append(_term_divergence(words, x, refs, group, orphan, closeness, lexical, [m[0] for m in matches]))
+                found.append(
+                    _term_divergence(
+                        words, x, refs, group, orphan, closeness, lexical, [m[0] for m in matches], config.term_severity
+                    )
+                )
         elif len(missing) >= config.omitted_words:
             found.append(_clause_omission(words, x, refs, missing))
     return found
@@ -262,6 +266,7 @@ def _term_divergence(
     closeness: float,
     lexical: dict | None = None,
     all_groups: list[_TermGroup] | None = None,
+    severity: str = "info",
 ) -> Divergence:
     groups = all_groups or [group]
     score = float(np.clip(group.strength - closeness, 0.0, 1.0))
@@ -275,8 +280,8 @@ def _term_divergence(
     return Divergence(
         kind="term",
         # Word vectors alone cannot tell a wrong term from a rare word the encoder does not
-        # know (measured on seeds/: see README), so this signal never claims more than minor.
-        severity="minor",
+        # know (measured on ntrex-dev: see README), so the severity is configured, info by default.
+        severity=severity,
         score=score,
         message=f"The {x} version says “{said}” where the others agree on a different term ({quoted}).",
         divergent=(x,),
@@ -337,7 +342,7 @@ def compare_word_pair(
     return [
         Divergence(
             kind="term",
-            severity="minor",
+            severity=config.term_severity,
             score=score,
             message=f"Words without counterpart: {a} “{' '.join(terms_a)}”, {b} “{' '.join(terms_b)}”.",
             divergent=(a, b),

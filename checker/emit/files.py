@@ -93,6 +93,16 @@ def other_versions(finding: Finding) -> list[FindingVersion]:
     return [v for v in finding.versions if v is not primary]
 
 
+def missing_sentence(finding: Finding) -> FindingVersion | None:
+    """For a gap (the divergent version has no sentence there), the sentence it lacks as the
+    reference versions have it, English first: what a one-line CI message should quote."""
+    primary = primary_version(finding)
+    if primary is None or primary.text or primary.role != "divergent":
+        return None
+    with_text = [v for v in other_versions(finding) if v.text]
+    return next((v for v in with_text if v.lang == "en"), with_text[0] if with_text else None)
+
+
 def document_texts(result: RunResult) -> dict[str, str]:
     """Full text of each input file the run still has (a report re-read from JSON has none)."""
     return {d.path: d.text for vs in result.version_sets for d in vs.versions if d.text}

@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from checker.emit.files import document_texts, finding_place, other_versions, primary_version, report_path
+from checker.emit.files import document_texts, finding_place, missing_sentence, other_versions, primary_version, report_path
 from checker.emit.order import severity_rank
 from checker.records import SEVERITIES, Finding, RunResult
 
@@ -113,6 +113,9 @@ def _message(f: Finding, base: Path | None) -> str:
                       for s in (primary.spans if primary else ()))
     if words:
         lines.append(f"{primary.lang}: {words}")
+    missing = missing_sentence(f)
+    if missing is not None:
+        lines.append(f"Missing here: {missing.lang} “{missing.text}”")
     others = [f"{v.lang} {report_path(v.path, base)}:{v.line}" for v in other_versions(f)]
     if others:
         lines.append("Other versions: " + ", ".join(others))

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from checker.emit.files import document_texts, finding_place, primary_version
+from checker.emit.files import document_texts, finding_place, missing_sentence, primary_version
 from checker.emit.order import severity_rank
 from checker.records import Finding, RunResult
 
@@ -49,11 +49,13 @@ def _issue(f: Finding, texts: dict[str, str], base: Path | None) -> dict[str, An
     divergent = [v.lang for v in f.versions if v.role == "divergent"]
     reference = [v.lang for v in f.versions if v.role != "divergent"]
     langs = " ".join(divergent) + (" ≠ " + " ".join(reference) if reference else "")
+    missing = missing_sentence(f)  # a merge request shows only the description: quote the gap
+    message = f.message + (f" Missing here: {missing.lang} “{missing.text}”" if missing is not None else "")
     return {
         "type": "issue",
         "engine_name": CHECK_PREFIX,
         "check_name": f"{CHECK_PREFIX}/{f.kind}",
-        "description": f"[{langs}] {f.message}" if langs else f.message,
+        "description": f"[{langs}] {message}" if langs else message,
         "categories": ["Bug Risk"],
         "severity": SEVERITIES.get(f.severity, "minor"),
         "location": location,

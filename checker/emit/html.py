@@ -18,10 +18,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import tempfile
 from importlib import resources
 from pathlib import Path
 
+from checker.emit.files import write_atomic
 from checker.emit.html_overview import kinds, languages, render_overview
 from checker.emit.html_review import decisions_note, export_schema, initial_decisions, review_form, review_key, review_panel
 from checker.emit.html_vset import render_version_set
@@ -64,19 +64,7 @@ def render_html(result: RunResult) -> str:
 
 def write_html(result: RunResult, path: str | os.PathLike[str]) -> None:
     """Write the report to `path` atomically (a temporary file in the same folder, then a rename)."""
-    target = Path(path)
-    text = render_html(result)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(Path(path), render_html(result))
 
 
 def content_security_policy(script: str, style: str) -> str:

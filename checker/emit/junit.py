@@ -47,7 +47,7 @@ def render_junit(result: RunResult, *, base: Path | None = None) -> str:
         suite = ET.SubElement(root, "testsuite", name=UNRELATED_SUITE)
         for u in result.unrelated:
             case = ET.SubElement(suite, "testcase", classname=UNRELATED_SUITE,
-                                 name=_x(f"{report_path(u.path, base)} ({u.lang})"), time="0")
+                                 name=_x(report_path(u.path, base) + (f" ({u.lang})" if u.lang else "")), time="0")
             ET.SubElement(case, "skipped", message=_x(u.reason))
         _count(suite, tests=len(result.unrelated), failures=0, skipped=len(result.unrelated))
         total_tests += len(result.unrelated)

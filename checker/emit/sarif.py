@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from checker.emit.files import Place, document_texts, finding_place, other_versions, primary_version
+from checker.emit.files import Place, document_texts, finding_place, missing_sentence, other_versions, primary_version
 from checker.emit.order import severity_rank
 from checker.records import FINDING_KINDS, Finding, FindingVersion, RunResult
 
@@ -130,7 +130,7 @@ def _result(f: Finding, rule_index: dict[str, int], texts: dict[str, str], base:
         "ruleId": f.kind,
         "ruleIndex": rule_index[f.kind],
         "level": LEVELS.get(f.severity, "warning"),
-        "message": {"text": f.message or f"Versions differ ({f.kind})."},
+        "message": {"text": _message(f)},
         "partialFingerprints": {FINGERPRINT_KEY: f.id},
         "properties": {
             "findingId": f.id,
@@ -187,6 +187,14 @@ def _uri(path: str) -> str:
     if path.startswith("/"):
         return "file://" + quote(path, safe="/")
     return quote(path, safe="/")
+
+
+def _message(f: Finding) -> str:
+    """The finding's message; for a gap also the sentence that is missing (code scanning shows
+    only the message, not the related locations, until one opens the alert)."""
+    message = f.message or f"Versions differ ({f.kind})."
+    missing = missing_sentence(f)
+    return message + (f"\nMissing here: {missing.lang} “{missing.text}”" if missing is not None else "")
 
 
 def _version_note(v: FindingVersion) -> str:

@@ -46,7 +46,7 @@ def render_text(result: RunResult, *, color: bool) -> str:
             lines.extend(_finding_lines(f, paint))
         lines.append("")
     for u in result.unrelated:
-        lines.append(paint("dim", "unrelated: ") + f"{_clean(u.path)} ({_clean(u.lang)}): {_clean(u.reason)}")
+        lines.append(paint("dim", "unrelated: ") + f"{_clean(u.path)}{f' ({_clean(u.lang)})' if u.lang else ''}: {_clean(u.reason)}")
     if result.unrelated:
         lines.append("")
     lines.append(paint("bold", summary_line(result)))

@@ -47,6 +47,8 @@ RULES: Mapping[str, str] = {
 
 # Words a "…" in a marker may skip, within one sentence.
 _GAP = r"(?:[^\s.;!?:]+\s+){0,5}?"
+# What a "#" in a marker stands for: a number in digits ("sekitar 200": about, not "nearby").
+_NUMBER = r"\d[\d.,]*(?!\w)"
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,12 @@ def compile_marker(marker: str) -> re.Pattern[str]:
     parts = marker.split()
     out = []
     for k, part in enumerate(parts):
-        out.append(_GAP if part == "…" else _part(part, k == len(parts) - 1))
+        if part == "…":
+            out.append(_GAP)
+        elif part == "#":
+            out.append(_NUMBER)
+        else:
+            out.append(_part(part, k == len(parts) - 1))
     flags = re.IGNORECASE if marker.islower() else 0
     return re.compile(r"(?<!\w)" + "".join(out), flags)
 
