@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
-import os
 import signal
 import sqlite3
 import subprocess

@@ -6,9 +6,10 @@ content word of the source version (English, else the first) to its mutual best
 partner in each other version, kept when the link is confident (cosine >=
 `min_link`). Across the beads of a version set a source term (case-folded, a final
 plural "s" ignored) then has one or more renderings per version. Renderings that are
-forms of one word count as one: a shared first five letters (Abkommen, Abkommens), a
-cognate spelling (`compare.words.cognate_ratio`), or a German compound holding the
-other. A term found in at least `min_places` beads that a version still renders in two
+forms of one word count as one: one holds the other's stem (Abkommen, Abkommens;
+Buch, Kinderbuch), they share a root of half the shorter word near both starts (ditangkap,
+menangkap), a part of a hyphenated word (anak, anak-anak), a cognate spelling
+(`compare.words.cognate_ratio`), or German compound parts. A term found in at least `min_places` beads that a version still renders in two
 or more ways gives one finding listing every place, the source version's places as
 reference.
 
@@ -33,10 +34,6 @@ from ..records import Bead, Document, Finding, FindingVersion, Span
 from .compounds import compound_parts
 from .wordlinks import DocumentWords, LocatedWord
 
-# Two renderings sharing this many first letters are forms of one word (Abkommen, Abkommens).
-PREFIX_LETTERS = 5
-
-
 @dataclass(frozen=True)
 class Place:
     """One occurrence of the source term and what one version renders it by there."""
@@ -53,14 +50,33 @@ def term_key(word: str) -> str:
     return low[:-1] if len(low) > 4 and low.endswith("s") and not low.endswith("ss") else low
 
 
+def _longest_common_start(a: str, b: str) -> int:
+    """Length of the longest substring of both that starts within the first four letters of each
+    (a root under different affixes: menangkap / ditangkap, Wahl / wählen)."""
+    best = 0
+    for i in range(min(4, len(a))):
+        for j in range(min(4, len(b))):
+            k = 0
+            while i + k < len(a) and j + k < len(b) and a[i + k] == b[j + k]:
+                k += 1
+            best = max(best, k)
+    return best
+
+
 def same_word(a: str, b: str, lang: str, cognate_ratio: float) -> bool:
-    """Forms of one word: inflections (shared prefix), spellings, or a compound holding the other."""
-    la, lb = a.lower(), b.lower()
-    if la == lb or (min(len(la), len(lb)) >= PREFIX_LETTERS and la[:PREFIX_LETTERS] == lb[:PREFIX_LETTERS]):
+    """Forms of one word: inflections, affixes, spellings, reduplication, or a compound holding
+    the other (Abkommen / Abkommens, ditangkap / menangkap, anak / anak-anak, Buch / Kinderbuch)."""
+    la, lb = anyascii(a).lower(), anyascii(b).lower()
+    if la == lb or set(la.split("-")) & set(lb.split("-")):
         return True
-    if fuzz.ratio(anyascii(la), anyascii(lb)) >= cognate_ratio:
+    short, long = sorted((la.replace("-", ""), lb.replace("-", "")), key=len)
+    if len(short) >= 4 and short[: max(4, len(short) - 2)] in long:
         return True
-    parts = {p.lower() for p in compound_parts(a, lang) + compound_parts(b, lang)}
+    if len(short) >= 4 and _longest_common_start(short, long) >= max(4, (len(short) + 1) // 2):
+        return True
+    if fuzz.ratio(la, lb) >= cognate_ratio:
+        return True
+    parts = {anyascii(p).lower() for p in compound_parts(a, lang) + compound_parts(b, lang)}
     return la in parts or lb in parts
 
 
