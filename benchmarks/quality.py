@@ -16,8 +16,8 @@ those scorers do not measure:
 - the configuration signature and the overrides of the run.
 
 Model outputs go through the project's cache (`[cache]`), so a second run with other
-thresholds recomputes only the comparison (about 30 s for ntrex-dev on 2 cores instead of
-several minutes); `--set cache.enabled=false` times a cold run.
+thresholds recomputes only the comparison (10-30 s for ntrex-dev on 2 busy cores, against
+about 16 minutes cold); `--set cache.enabled=false` times a cold run.
 
 `--show N` prints N false alarms and every miss, for looking at what goes wrong.
 Not a test: the figures are for the README's "Quality" section and for tuning
@@ -43,6 +43,7 @@ from typing import Any
 
 from checker.backends.registry import build_backends
 from checker.config import load_config, with_settings
+from checker.errors import CheckerError
 from checker.pairs import read_pairs, score_pairs
 from checker.pipeline import run_check, signature
 from checker.records import to_json_dict
@@ -261,10 +262,13 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     settings = parse_settings(args.set)
-    config = load_config(args.config)
-    if settings:
-        config = with_settings(config, settings, "--set")
-    backends = build_backends(config)
+    try:
+        config = load_config(args.config)
+        if settings:
+            config = with_settings(config, settings, "--set")
+        backends = build_backends(config)
+    except CheckerError as exc:
+        raise SystemExit(str(exc))
     scores, elapsed = run_ntrex(args.bench, config, backends, args.docs, args.save)
     pairs, pair_s = (None, 0.0) if args.no_pairs else run_pairs(args.bench, config, backends)
 

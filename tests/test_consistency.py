@@ -127,4 +127,32 @@ def test_forms_of_one_word() -> None:
     assert term_key("process") == "process"
     assert same_word("Abkommen", "Abkommens", "de", 75)
     assert same_word("Plenarsitzung", "Sitzung", "de", 75)  # a compound holding the other
+    assert same_word("ditangkap", "menangkap", "id", 75)  # one root, other affixes
+    assert same_word("anak", "anak-anak", "id", 75)  # reduplication
+    assert same_word("Buches", "Kinderbuch", "de", 75)
+    assert same_word("wählen", "Wahlbeteiligung", "de", 75)
     assert not same_word("Abkommen", "Vereinbarung", "de", 75)
+    assert not same_word("Spezies", "Arten", "de", 75)
+    assert not same_word("option", "solution", "fr", 75)  # a shared ending is no shared root
+
+
+def test_a_finding_with_many_places_renders_in_every_format() -> None:
+    from checker.emit.html import render_html
+    from checker.emit.sarif import render_sarif
+    from checker.emit.text import render_text
+    from checker.records import AlignedRow, AlignedSegment, RunResult, VersionSetReport, to_json_dict
+
+    de = ["Minister unterzeichnet das Abkommen.", "Parlament billigte die Vereinbarung.", "Kritiker griffen das Abkommen."]
+    beads, words, documents = version_set({"en": EN, "de": de, "fr": FR})
+    [f] = consistency_findings("set", beads, words, documents, CONSISTENCY, CONFIG.compare.words)
+    rows = tuple(
+        AlignedRow({l: tuple(AlignedSegment(s.start, s.end, s.text, "", s.line) for s in b.members[l]) for l in b.members})
+        for b in beads
+    )
+    result = RunResult("0", "sig", (VersionSetReport("set", tuple(documents.values()), rows),), (), (f,))
+    page = render_html(result)
+    assert page.count(f'data-finding-id="{f.id}"') >= 1 and "Vereinbarung" in page
+    assert "Abkommen" in render_text(result, color=False)
+    assert f.id in render_sarif(result)
+    assert len(to_json_dict(result)["findings"][0]["versions"]) == 6
+

@@ -25,7 +25,7 @@ from ..protocols import NliScorer
 from ..records import Bead, Document, Segment
 from .divergence import Divergence
 from .gaps import (
-    added_inside, compare_gaps, covered_by_neighbours, left_out_inside, length_ratios, split_share,
+    added_inside, compare_gaps, covered_by_neighbours, left_out_inside, split_share,
 )
 from .glossary import compare_glossary, load_glossary
 from .lexicon import IsolatedWords
@@ -55,12 +55,11 @@ class SetContext:
             views[lang] = prose_view(doc.text, doc.path.lower().endswith((".md", ".markdown")))
         return views[lang]
 
-    def length_ratios(self) -> Mapping[str, float]:
-        """Each version's length relative to the others' (content sentences, whole documents)."""
-        if "_length_ratios" not in self.__dict__:
-            lengths = {l: sum(len(s.text) for s in e.segments) for l, e in self.embedded.items()}
-            self.__dict__["_length_ratios"] = length_ratios(lengths)
-        return self.__dict__["_length_ratios"]
+    def lengths(self) -> Mapping[str, int]:
+        """Each version's length in characters (its content sentences)."""
+        if "_lengths" not in self.__dict__:
+            self.__dict__["_lengths"] = {l: sum(len(s.text) for s in e.segments) for l, e in self.embedded.items()}
+        return self.__dict__["_lengths"]
 
 
 @dataclass(frozen=True)
@@ -132,7 +131,7 @@ class BeadComparator:
                 if ctx.words is not None
                 else 0.0
             )
-            split = split_share(bead, neighbours, present, missing, ctx.length_ratios())
+            split = split_share(bead, neighbours, present, missing, ctx.lengths())
             found = compare_gaps(bead, ctx.langs, cfg.omission, cfg.words.min_word_chars, covered, split)
             return BeadComparison(tuple(_merge(found, chrf)), chrf, pair_chrf)
 

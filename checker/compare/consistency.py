@@ -76,8 +76,9 @@ def same_word(a: str, b: str, lang: str, cognate_ratio: float) -> bool:
         return True
     if fuzz.ratio(la, lb) >= cognate_ratio:
         return True
-    parts = {anyascii(p).lower() for p in compound_parts(a, lang) + compound_parts(b, lang)}
-    return la in parts or lb in parts
+    parts_a = {anyascii(p).lower() for p in compound_parts(a, lang)} | {la}
+    parts_b = {anyascii(p).lower() for p in compound_parts(b, lang)} | {lb}
+    return bool(parts_a & parts_b)  # Katastrophenhilfe / Naturkatastrophen share Katastrophen
 
 
 def _variants(places: Sequence[Place], lang: str, cognate_ratio: float) -> list[list[Place]]:

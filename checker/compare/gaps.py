@@ -41,7 +41,7 @@ def length_ratios(lengths: Mapping[str, int]) -> dict[str, float]:
 
 
 def split_share(
-    bead: Bead, neighbours: Sequence[Bead], present: Sequence[str], missing: Sequence[str], ratios: Mapping[str, float]
+    bead: Bead, neighbours: Sequence[Bead], present: Sequence[str], missing: Sequence[str], totals: Mapping[str, int]
 ) -> float:
     """How much of the gap the neighbouring beads' lengths account for (0 = none, 1 = all of it).
 
@@ -49,8 +49,11 @@ def split_share(
     versions is in a neighbouring bead, as a share of the sentence's length. For a left-out
     sentence: how much longer than expected each version lacking it is in a neighbouring bead,
     as a share of the sentence's expected length there. The lowest over the blamed versions,
-    the best neighbour for each.
+    the best neighbour for each. Expected lengths come from the versions' length ratio over the
+    rest of the document (`totals`: characters per version, this row's own text left out, so
+    that the gap itself does not skew the ratio of a short document).
     """
+    ratios = length_ratios({l: n - len(bead.text(l)) for l, n in totals.items()})
     langs = [*present, *missing]
     full = [n for n in neighbours if all(n.members.get(l) for l in langs)]
     if not full:

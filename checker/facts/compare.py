@@ -50,6 +50,7 @@ from .dates import (
 from .entities import (
     extract_entities, is_strong, loosely_mentioned, mentioned, omission_matters, plausible_swap, same_entity,
 )
+from .modality import RULES as MODALITY_RULES
 from .negation import extract_negations, lexical_negatives
 from .numbers import extract_numbers, has_digits, is_count, same_number
 from .records import Fact, FactDivergence
@@ -68,6 +69,7 @@ RULES: Mapping[str, str] = {
     "entity.mismatch": "A name stands where the other versions agree on a different one.",
     "entity.missing": "A name the other versions agree on is left out.",
     "negation.flip": "The sentence is negated where the other versions are not, or the reverse.",
+    **MODALITY_RULES,  # compared by checker/facts/modality.py, at the severity of [compare.modality]
 }
 
 
