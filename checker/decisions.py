@@ -143,8 +143,9 @@ def apply_decisions(result: RunResult, decisions: Decisions) -> RunResult:
     still in the run) and `unmatched` (decisions naming no finding of this run).
     """
     by_id = decisions.by_id()
-    present = {f.id for f in result.findings}
+    present = {f.id for f in (*result.findings, *result.notes)}
     kept, dismissed = [], []
+    notes = tuple(f for f in result.notes if not (f.id in by_id and by_id[f.id].status == "dismissed"))
     for f in result.findings:
         d = by_id.get(f.id)
         if d is not None and d.status == "dismissed":
@@ -170,7 +171,7 @@ def apply_decisions(result: RunResult, decisions: Decisions) -> RunResult:
         "applied": [a for a in previous.get("applied", []) if a["id"] not in by_id] + applied,
         "unmatched": _merge_unmatched(previous.get("unmatched", []), unmatched, present),
     }
-    return replace(result, findings=tuple(kept), config={**dict(result.config), CONFIG_KEY: record})
+    return replace(result, findings=tuple(kept), notes=notes, config={**dict(result.config), CONFIG_KEY: record})
 
 
 def _merge_unmatched(old: list[dict], new: list[dict], present: set[str]) -> list[dict]:

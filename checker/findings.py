@@ -39,6 +39,15 @@ def _insertion_point(lang: str, bead_index: int, beads: Sequence[Bead], doc: Doc
     return 0, 1
 
 
+def _narrowed(segs: tuple[Segment, ...], spans: Sequence[tuple[int, int]]) -> tuple[Segment, ...]:
+    """In a bead of several sentences, the sentences that hold the divergent words: a finding
+    points at the sentence that changed, not at the whole merged group."""
+    if len(segs) < 2 or not spans:
+        return segs
+    touched = tuple(seg for seg in segs if any(s < seg.end and seg.start < e for s, e in spans))
+    return touched or segs
+
+
 def build_finding(
     set_id: str,
     d: Divergence,
@@ -53,7 +62,7 @@ def build_finding(
     span_texts: list[str] = []
     for lang in (*d.divergent, *d.reference):
         doc = documents[lang]
-        segs: tuple[Segment, ...] = bead.members.get(lang, ())
+        segs: tuple[Segment, ...] = _narrowed(bead.members.get(lang, ()), d.spans.get(lang, ()))
         role = "divergent" if lang in d.divergent else "reference"
         if segs:
             start, end, line = segs[0].start, segs[-1].end, segs[0].line

@@ -13,6 +13,7 @@ from .align import align_by_keys, align_versions
 from .backends.registry import Backends
 from .cache import TranslationCache
 from .compare.bead import BeadComparator, SetContext
+from .compare.consistency import consistency_findings
 from .compare.lexicon import IsolatedWords, pivot_word_finder, sample_words
 from .compare.wordlinks import DocumentWords
 from .config import Config
@@ -69,6 +70,7 @@ class SetResult:
 
     report: VersionSetReport
     findings: tuple[Finding, ...]
+    notes: tuple[Finding, ...] = ()  # below min_severity: for the HTML report only
 
 
 def prepare_run(
@@ -247,8 +249,6 @@ def check_version_set(
         neighbours = beads[max(0, position - 1) : position] + beads[position + 1 : position + 2]
         result = comparator.compare(bead, _without_untranslated(ctx, bead), neighbours)
         for divergence in result.divergences:
-            if SEVERITY_RANK[divergence.severity] < SEVERITY_RANK[config.min_severity]:
-                continue
             findings.append(build_finding(vs.id, divergence, bead, beads, ctx.documents, pivots, find_pivot_word))
         rows.append(
             AlignedRow(
@@ -259,7 +259,11 @@ def check_version_set(
                 chrf=result.chrf,
             )
         )
-    return SetResult(VersionSetReport(vs.id, vs.documents, tuple(rows)), tuple(findings))
+    if words is not None and config.compare.consistency.enabled:
+        findings += consistency_findings(vs.id, beads, words, ctx.documents, config.compare.consistency, config.compare.words)
+    reported = [f for f in findings if SEVERITY_RANK[f.severity] >= SEVERITY_RANK[config.min_severity]]
+    notes = [f for f in findings if SEVERITY_RANK[f.severity] < SEVERITY_RANK[config.min_severity]]
+    return SetResult(VersionSetReport(vs.id, vs.documents, tuple(rows)), tuple(reported), tuple(notes))
 
 
 def _without_untranslated(ctx: SetContext, bead: Bead) -> SetContext:
@@ -277,15 +281,20 @@ def assemble_result(
     prepared: PreparedRun, results: Sequence[SetResult], config: Config, backends: Backends
 ) -> RunResult:
     """The run's result from the per-set results, in a fixed order whatever order they finished in."""
-    findings = [f for r in results for f in r.findings]
-    findings.sort(key=lambda f: (f.version_set, -SEVERITY_RANK.get(f.severity, -1), -f.score, f.id))
+    def ordered(found: list[Finding]) -> list[Finding]:
+        return _unique(sorted(found, key=lambda f: (f.version_set, -SEVERITY_RANK.get(f.severity, -1), -f.score, f.id)))
+
+    findings = ordered([f for r in results for f in r.findings])
+    reported = {f.id for f in findings}
+    notes = [f for f in ordered([f for r in results for f in r.notes]) if f.id not in reported]
     return RunResult(
         tool_version=__version__,
         signature=signature(config, backends),
         version_sets=tuple(r.report for r in results),
         unrelated=prepared.unrelated,
-        findings=tuple(_unique(findings)),
+        findings=tuple(findings),
         config=config.as_dict(),
+        notes=tuple(notes),
     )
 
 

@@ -182,13 +182,19 @@ class RunResult:
     unrelated: tuple[Unrelated, ...]
     findings: tuple[Finding, ...]
     config: Mapping[str, Any] = field(default_factory=dict)
+    # Divergences below `min_severity`: not findings (no exit code, no CI annotation), but
+    # shown in the editors' HTML report as notes, where a person can judge them.
+    notes: tuple[Finding, ...] = ()
 
     def summary(self) -> dict[str, Any]:
         by_severity: dict[str, int] = {}
         for f in self.findings:
             by_severity[f.severity] = by_severity.get(f.severity, 0) + 1
         ordered = {s: by_severity[s] for s in SEVERITIES if s in by_severity}
-        return {"findings": len(self.findings), "by_severity": ordered}
+        summary: dict[str, Any] = {"findings": len(self.findings), "by_severity": ordered}
+        if self.notes:
+            summary["notes"] = len(self.notes)
+        return summary
 
 
 # --- JSON contract --------------------------------------------------------------
@@ -254,6 +260,8 @@ def to_json_dict(result: RunResult) -> dict[str, Any]:
         ],
         "unrelated": [{"path": u.path, "lang": u.lang, "reason": u.reason} for u in result.unrelated],
         "findings": [_finding_dict(f) for f in result.findings],
+        # Not required by the contract: what fell below min_severity, for the HTML report.
+        "notes": [_finding_dict(f) for f in result.notes],
         "summary": result.summary(),
         "config": dict(result.config),
     }
@@ -282,34 +290,8 @@ def run_result_from_json(data: Mapping[str, Any]) -> RunResult:
             for row in vs.get("alignment", [])
         )
         version_sets.append(VersionSetReport(id=vs["id"], versions=docs, rows=rows))
-    findings = tuple(
-        Finding(
-            id=f["id"],
-            version_set=f["version_set"],
-            kind=f["kind"],
-            severity=f["severity"],
-            score=float(f["score"]),
-            message=f["message"],
-            versions=tuple(
-                FindingVersion(
-                    lang=v["lang"],
-                    path=v["path"],
-                    line=v["line"],
-                    start=v["start"],
-                    end=v["end"],
-                    text=v["text"],
-                    pivot=v.get("pivot", ""),
-                    role=v["role"],
-                    spans=tuple(
-                        Span(s["start"], s["end"], s["text"], s.get("pivot_text")) for s in v.get("spans", [])
-                    ),
-                )
-                for v in f["versions"]
-            ),
-            evidence=f.get("evidence", {}),
-        )
-        for f in data.get("findings", [])
-    )
+    findings = tuple(_finding_from_json(f) for f in data.get("findings", []))
+    notes = tuple(_finding_from_json(f) for f in data.get("notes", []))
     return RunResult(
         tool_version=data["tool"]["version"],
         signature=data["tool"]["signature"],
@@ -317,4 +299,33 @@ def run_result_from_json(data: Mapping[str, Any]) -> RunResult:
         unrelated=tuple(Unrelated(u["path"], u["lang"], u["reason"]) for u in data.get("unrelated", [])),
         findings=findings,
         config=data.get("config", {}),
+        notes=notes,
+    )
+
+
+def _finding_from_json(f: Mapping[str, Any]) -> Finding:
+    return Finding(
+        id=f["id"],
+        version_set=f["version_set"],
+        kind=f["kind"],
+        severity=f["severity"],
+        score=float(f["score"]),
+        message=f["message"],
+        versions=tuple(
+            FindingVersion(
+                lang=v["lang"],
+                path=v["path"],
+                line=v["line"],
+                start=v["start"],
+                end=v["end"],
+                text=v["text"],
+                pivot=v.get("pivot", ""),
+                role=v["role"],
+                spans=tuple(
+                    Span(s["start"], s["end"], s["text"], s.get("pivot_text")) for s in v.get("spans", [])
+                ),
+            )
+            for v in f["versions"]
+        ),
+        evidence=f.get("evidence", {}),
     )

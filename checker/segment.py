@@ -13,6 +13,8 @@ from .records import Document, Segment
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+")
+# A piece ending in a German ordinal number ("19.") continues in the next piece.
+_GERMAN_ORDINAL_END = re.compile(r"(?<![\d.])\d{1,3}\.$")
 
 
 def _lines_with_offsets(text: str) -> Iterator[tuple[int, int, str]]:
@@ -35,7 +37,11 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
         if start < 0:  # the segmenter altered the text; fall back to the raw cursor
             start = cursor
         end = start + len(stripped)
-        spans.append((start, end))
+        if spans and lang == "de" and _GERMAN_ORDINAL_END.search(text[spans[-1][0] : spans[-1][1]]):
+            # "im 19. Jahrhundert", "der 3. Platz": a German ordinal, not a sentence end
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
         cursor = end
     return spans
 

@@ -322,7 +322,7 @@ def test_word_signal_names_the_changed_term_with_file_offsets():
     bead, ctx = context(texts)
     result = BeadComparator(CONFIG, None).compare(bead, ctx)
     (d,) = result.divergences
-    assert (d.kind, d.signal, d.severity, d.divergent) == ("term", "words", "minor", ("id",))
+    assert (d.kind, d.signal, d.severity, d.divergent) == ("term", "words", CONFIG.compare.words.term_severity, ("id",))
     said = {lang: ctx.documents[lang].text[s:e] for lang, ((s, e),) in d.spans.items()}
     assert said == {"de": "Haushalt", "fr": "budget", "id": "kereta"}
 

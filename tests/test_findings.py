@@ -201,3 +201,19 @@ def test_omission_id_is_the_references_text_and_stable_across_a_shift():
     other["id"] = [other["id"][0], other["id"][1], None]
     documents, beads, pivots = version_set(other)
     assert build_finding("site", omission(), beads[2], beads, documents, pivots).id != base.id
+
+
+def test_a_finding_in_a_merged_bead_points_at_the_sentence_with_the_divergent_words():
+    documents, beads, _ = version_set({lang: SENTENCES[lang][:2] for lang in LANGS})
+    merged = Bead(0, {lang: beads[0].members[lang] + beads[1].members[lang] for lang in LANGS})
+    second = beads[1].members["de"][0]
+    word_start = documents["de"].text.index("Fluss")
+    d = Divergence(
+        kind="term", severity="minor", score=0.5, message="m", divergent=("de",), reference=("fr", "id"),
+        spans={"de": ((word_start, word_start + len("Fluss")),)},
+    )
+    finding = build_finding("s", d, merged, [merged], documents, {})
+    de = next(v for v in finding.versions if v.lang == "de")
+    assert (de.start, de.end, de.text) == (second.start, second.end, second.text)
+    fr = next(v for v in finding.versions if v.lang == "fr")
+    assert fr.text == documents["fr"].text[fr.start : fr.end] and SENTENCES["fr"][0] in fr.text  # no spans: whole bead

@@ -272,3 +272,13 @@ def test_locate_pivot_text_phrase_then_words() -> None:
     assert locate_pivot_text("Within 30 Days, always.", "30 days") == [(7, 14)]
     assert locate_pivot_text("the integrity of the whole", "whole integrity") == [(4, 13), (21, 26)]
     assert locate_pivot_text("anything", None) == []
+
+
+def test_notes_below_min_severity_are_shown_for_review_and_said_to_be_notes() -> None:
+    result = sample_result()
+    note = replace(result.findings[0], id="note0000000000aa", severity="info")
+    html = render_html(replace(result, notes=(note,)))
+    assert 'data-finding-id="note0000000000aa"' in html
+    assert f"{len(result.findings)} findings" in html and "1 note below the reporting threshold" in html
+    back = run_result_from_json(to_json_dict(replace(result, notes=(note,))))
+    assert [n.id for n in back.notes] == ["note0000000000aa"] and len(back.findings) == len(result.findings)

@@ -232,3 +232,14 @@ def test_offsets_point_into_the_original_text_for_any_text(pieces, lang, path):
         # nothing is lost or repeated: the segments hold every visible character, in order
         covered = "".join(s.text for s in segs)
         assert "".join(covered.split()) == "".join(text.split())
+
+
+def test_a_german_ordinal_does_not_end_a_sentence():
+    text = "Im 19. Jahrhundert war es anders. Am 5. Oktober kam er. Es gab 3 Tore."
+    assert [s.text for s in segments(text)] == [
+        "Im 19. Jahrhundert war es anders.",
+        "Am 5. Oktober kam er.",
+        "Es gab 3 Tore.",
+    ]
+    # Other languages keep the segmenter's own decision: "19." ends nothing there either way.
+    assert len(segments("He came 2nd. Then he left.", path="en.txt", lang="en")) == 2

@@ -62,6 +62,8 @@ def summary_line(result: RunResult) -> str:
     line += " in " + _plural(len(result.version_sets), "version set")
     if result.unrelated:
         line += "; " + _plural(len(result.unrelated), "unrelated file")
+    if result.notes:
+        line += "; " + _plural(len(result.notes), "note") + " below min_severity in the HTML report (--min-severity info lists them)"
     dismissed = dismissed_summary(result)
     if dismissed:
         line += "; " + _clean(dismissed)
