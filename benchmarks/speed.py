@@ -249,8 +249,8 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(Row("NLI", f"fast: --nli onnx, {name}, batches of 32", len(pairs), seconds, f"max |Δp| {delta:.4f}"))
 
     print()
-    print(f"| task | path | items/s | speed-up | agreement with naive |")
-    print(f"|---|---|---:|---:|---|")
+    print("| task | path | items/s | speed-up | agreement with naive |")
+    print("|---|---|---:|---:|---|")
     base = {r.task: r for r in rows if r.path.startswith("naive")}
     for r in rows:
         print(f"| {r.task} | {r.path} | {r.per_second:.1f} | {r.per_second / base[r.task].per_second:.1f}× | {r.agreement} |")

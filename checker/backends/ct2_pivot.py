@@ -25,7 +25,7 @@ from checker.backends.hf_seq2seq import (
     iso_language,
     model_for_language,
     model_input_limit,
-    pieces_that_fit,
+    translate_in_pieces,
     set_source_language,
     tokenizer_kind,
 )
@@ -235,10 +235,9 @@ class Ct2Translator:
             return texts
         loaded = self._load(source_lang)
         english_start = set_source_language(loaded.tokenizer, loaded.kind, loaded.name, source_lang)
-        pieces_per_text = pieces_that_fit(loaded.tokenizer, texts, loaded.input_limit)
-        unique = list(dict.fromkeys(p for pieces in pieces_per_text for p in pieces))
-        english = dict(zip(unique, self._translate_pieces(loaded, unique, english_start)))
-        return [" ".join(english[p] for p in pieces) for pieces in pieces_per_text]
+        return translate_in_pieces(
+            loaded.tokenizer, texts, loaded.input_limit, lambda unique: self._translate_pieces(loaded, unique, english_start)
+        )
 
     # -- internals
 

@@ -313,6 +313,17 @@ def set_source_language(tokenizer: PreTrainedTokenizerBase, kind: str, model: st
     return None
 
 
+def translate_in_pieces(
+    tokenizer, texts: Sequence[str], input_limit: int, run: Callable[[list[str]], list[str]]
+) -> list[str]:
+    """Each text split into pieces the model takes whole, each distinct piece translated once
+    by `run`, and the English pieces joined again per text (never truncated)."""
+    pieces_per_text = pieces_that_fit(tokenizer, texts, input_limit)
+    unique = list(dict.fromkeys(p for pieces in pieces_per_text for p in pieces))
+    english = dict(zip(unique, run(unique)))
+    return [" ".join(english[p] for p in pieces) for pieces in pieces_per_text]
+
+
 def pieces_that_fit(tokenizer: PreTrainedTokenizerBase, texts: Sequence[str], input_limit: int) -> list[list[str]]:
     """Per text, the stripped pieces to translate: the text itself when it fits the
     model, else its split at sentence/clause punctuation (never truncated)."""
@@ -380,10 +391,7 @@ class Seq2SeqTranslator:
             return texts
         loaded = self._load(source_lang)
         forced_bos = set_source_language(loaded.tokenizer, loaded.kind, loaded.name, source_lang)
-        pieces_per_text = pieces_that_fit(loaded.tokenizer, texts, loaded.input_limit)
-        unique = list(dict.fromkeys(p for pieces in pieces_per_text for p in pieces))
-        english = dict(zip(unique, self._generate(loaded, unique, forced_bos)))
-        return [" ".join(english[p] for p in pieces) for pieces in pieces_per_text]
+        return translate_in_pieces(loaded.tokenizer, texts, loaded.input_limit, lambda unique: self._generate(loaded, unique, forced_bos))
 
     # -- internals
 
