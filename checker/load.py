@@ -6,7 +6,6 @@ into exit code 2.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +15,10 @@ from lingua import Language
 
 from .errors import InputError
 from .langdetect import detect_language, language_from_name
-from .units import documents_from_parsed
 from .formats import STRUCTURED_SUFFIXES, is_structured_path, parse_structured
+from .formats.decoding import decode_text
 from .records import Document
+from .units import documents_from_parsed
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 CATALOG_SUFFIXES = (".json", ".yaml", ".yml")
@@ -103,52 +103,6 @@ def _scanned(path: Path) -> bool:
     if suffix in CATALOG_SUFFIXES:
         return is_structured_path(path) and language_from_name(path, _ANY_LANGUAGE) is not None
     return suffix in STRUCTURED_SUFFIXES
-
-
-def decode_text(data: bytes, path: str) -> str:
-    """UTF-8 (with or without BOM) or BOM-marked UTF-16 or UTF-32; anything else is refused clearly."""
-    if not data.strip():
-        raise InputError(path, "file is empty", "remove it or add the text")
-    # UTF-32 first: its little-endian mark begins with the UTF-16 one.
-    marked = next((enc for enc, boms in _BOMS if data.startswith(boms)), None)
-    if marked:
-        try:
-            text = data.decode(marked)
-        except UnicodeDecodeError as exc:
-            raise InputError(path, f"broken {marked.upper()} at byte {exc.start}", "re-save the file as UTF-8") from exc
-    else:
-        if b"\x00" in data[:8192]:
-            if _utf16_without_bom(data[:8192]):
-                raise InputError(path, "looks like UTF-16 without a byte order mark", "re-save it as UTF-8, or as UTF-16 with a BOM")
-            raise InputError(path, "looks like a binary file, not text", "pass only text or Markdown files")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                path,
-                f"not valid UTF-8 (byte {exc.start})",
-                "convert it, e.g. `iconv -f latin1 -t utf-8 FILE > FILE.utf8`",
-            ) from exc
-    if not text.strip():
-        raise InputError(path, "file holds only whitespace", "remove it or add the text")
-    # One newline convention, so offsets mean the same on every platform.
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-_BOMS = (
-    ("utf-32", (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)),
-    ("utf-16", (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)),
-)
-
-
-def _utf16_without_bom(sample: bytes) -> bool:
-    """Text in UTF-16 has a NUL in nearly every other byte (one side only) for Latin scripts;
-    a binary file has them anywhere."""
-    even, odd = sample[0::2], sample[1::2]
-    if len(odd) < 8:
-        return False
-    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
-    return max(zeros_even, zeros_odd) > 0.3 and min(zeros_even, zeros_odd) < 0.02
 
 
 def _read_bytes(path: Path) -> bytes:

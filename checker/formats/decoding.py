@@ -18,6 +18,8 @@ _PO_CHARSET = re.compile(rb"charset=([A-Za-z0-9_.:-]+)")
 
 def decode(data: bytes, path: str, fallback: str = "utf-8") -> str:
     """A BOM wins; else `fallback` (UTF-8 unless the file declares otherwise). Refuses binary and empty files."""
+    if codecs.lookup(fallback).name == "utf-8":
+        return decode_text(data, path)  # one decoder, one set of messages, for every UTF file
     if not data.strip():
         raise InputError(path, "file is empty", "remove it or add the text")
     encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
@@ -47,3 +49,49 @@ def po_charset(data: bytes) -> str:
         except LookupError:
             pass  # "CHARSET" in a fresh template, or a typo: UTF-8 is the sane guess
     return "utf-8"
+
+
+def decode_text(data: bytes, path: str) -> str:
+    """UTF-8 (with or without BOM) or BOM-marked UTF-16 or UTF-32; anything else is refused clearly."""
+    if not data.strip():
+        raise InputError(path, "file is empty", "remove it or add the text")
+    # UTF-32 first: its little-endian mark begins with the UTF-16 one.
+    marked = next((enc for enc, boms in _MARKED_UNICODE if data.startswith(boms)), None)
+    if marked:
+        try:
+            text = data.decode(marked)
+        except UnicodeDecodeError as exc:
+            raise InputError(path, f"broken {marked.upper()} at byte {exc.start}", "re-save the file as UTF-8") from exc
+    else:
+        if b"\x00" in data[:8192]:
+            if _utf16_without_bom(data[:8192]):
+                raise InputError(path, "looks like UTF-16 without a byte order mark", "re-save it as UTF-8, or as UTF-16 with a BOM")
+            raise InputError(path, "looks like a binary file, not text", "pass only text or Markdown files")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                path,
+                f"not valid UTF-8 (byte {exc.start})",
+                "convert it, e.g. `iconv -f latin1 -t utf-8 FILE > FILE.utf8`",
+            ) from exc
+    if not text.strip():
+        raise InputError(path, "file holds only whitespace", "remove it or add the text")
+    # One newline convention, so offsets mean the same on every platform.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_MARKED_UNICODE = (
+    ("utf-32", (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)),
+    ("utf-16", (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)),
+)
+
+
+def _utf16_without_bom(sample: bytes) -> bool:
+    """Text in UTF-16 has a NUL in nearly every other byte (one side only) for Latin scripts;
+    a binary file has them anywhere."""
+    even, odd = sample[0::2], sample[1::2]
+    if len(odd) < 8:
+        return False
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    return max(zeros_even, zeros_odd) > 0.3 and min(zeros_even, zeros_odd) < 0.02
