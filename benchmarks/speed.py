@@ -254,6 +254,17 @@ def main(argv: list[str] | None = None) -> int:
     base = {r.task: r for r in rows if r.path.startswith("naive")}
     for r in rows:
         print(f"| {r.task} | {r.path} | {r.per_second:.1f} | {r.per_second / base[r.task].per_second:.1f}× | {r.agreement} |")
+    # What a sentence costs the model stage of a check: one pivot translation and NLI in both
+    # directions against a partner (from the rates above; int8 rows for the fast path).
+    if "pivot" in base and "NLI" in base:
+        def stage(pivot_rate: float, nli_rate: float) -> float:
+            return 1 / (1 / pivot_rate + 2 / nli_rate)
+
+        fast = {r.task: r for r in rows if "int8" in r.path}
+        naive_rate = stage(base["pivot"].per_second, base["NLI"].per_second)
+        fast_rate = stage(fast["pivot"].per_second, fast["NLI"].per_second)
+        print(f"| pivot + NLI both ways | naive | {naive_rate:.1f} sentences/s | 1.0× | |")
+        print(f"| pivot + NLI both ways | fast (int8) | {fast_rate:.1f} sentences/s | {fast_rate / naive_rate:.1f}× | |")
     return 0
 
 
