@@ -30,9 +30,10 @@ examples:
   checker check site/ --decisions review.json   leaves the findings dismissed in review.json out
   checker check docs/ --format github --format sarif:checker.sarif --format html:report.html
 
-Every file is one language version; its language comes from its name (de.txt,
-index.fr.md) or is detected. Files are grouped into sets of versions of the same
-content; files that match nothing are listed as unrelated and not compared.
+Versions are paired by repository layout where the paths say it (docs/de/x.md,
+index.fr.md, locales/de.json, locale/de/LC_MESSAGES/app.po); a PO, XLIFF or TMX file
+holds its versions itself; other files are paired by content, their language taken
+from the name (de.txt) or detected. Files that match nothing are listed as unrelated.
 
 exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 2 usage or input error (including: no two files are versions of each other),
@@ -138,7 +139,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--min-severity",
         choices=["major", "minor", "info"],
-        help="leave findings below this severity out of the reports (default from config: minor)",
+        help="findings below this severity become notes: in the JSON and HTML reports for review, "
+        "never in the CI formats or the exit code (default from config: minor)",
     )
     check.add_argument(
         "--decisions",
