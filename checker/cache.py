@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 # The file kept the name it had when it held only translations: TranslationCache()
 # has always opened this path, and scripts that look for it keep working.
 STORE_FILE = "translations.sqlite3"
-SCHEMA_VERSION = 2  # 1: the translation-only table (no model id, no LRU columns)
+SCHEMA_VERSION = 3  # 1: the translation-only table (no model id, no LRU columns); 2: no set_result table
 MIB = 1024 * 1024
 
 # Rows written between two size checks; a check is three PRAGMAs, eviction is rare.
@@ -71,6 +71,8 @@ _VALUE_COLUMNS: dict[str, tuple[str, ...]] = {
     "sentence_vector": ("vector BLOB NOT NULL",),
     "word_vectors": ("words TEXT NOT NULL", "vectors BLOB NOT NULL"),
     "nli": ("entail REAL NOT NULL", "neutral REAL NOT NULL", "contradict REAL NOT NULL"),
+    # A version set's whole comparison (rows, findings, notes) as JSON: see reuse.py.
+    "set_result": ("result TEXT NOT NULL",),
 }
 TABLES = tuple(_VALUE_COLUMNS)
 
@@ -209,7 +211,7 @@ class CacheStore:
             return
         if version > SCHEMA_VERSION:
             raise sqlite3.OperationalError(f"written by a newer checker (schema {version})")
-        db.execute("BEGIN IMMEDIATE")  # one process upgrades; the others wait, then see version 2
+        db.execute("BEGIN IMMEDIATE")  # one process upgrades; the others wait, then see the new version
         try:
             (version,) = db.execute("PRAGMA user_version").fetchone()
             if version != SCHEMA_VERSION:
@@ -382,6 +384,14 @@ class CacheStore:
         sig = model_signature(model_id)
         rows = [(_digest(sig, p, h), (float(s.entail), float(s.neutral), float(s.contradict))) for (p, h), s in items]
         self._put("nli", model_id, rows)
+
+    # ---- compared version sets
+
+    def get_set_results(self, run_signature: str, keys: Iterable[str]) -> dict[str, str]:
+        return self._get("set_result", {_digest(run_signature, k): k for k in keys}, lambda v: str(v[0]))
+
+    def put_set_results(self, run_signature: str, items: Iterable[tuple[str, str]]) -> None:
+        self._put("set_result", run_signature, [(_digest(run_signature, k), (result,)) for k, result in items])
 
     # ---- size, statistics, clearing
 

@@ -343,7 +343,7 @@ def _gated_run(args: argparse.Namespace, on_problem=None):
     cache = store.translations if store is not None and backends.translator else None
     since = getattr(args, "changed_since", None)
     changed = changed_files(since, input_root(args.inputs)) if since else None
-    result = run_check_with(engine, args.inputs, config, backends, progress, cache, changed, on_problem)
+    result = run_check_with(engine, args.inputs, config, backends, progress, cache, changed, on_problem, store)
     if decisions is not None:
         result = apply_decisions(result, decisions)
     # A PO comment or XLIFF note belongs to its unit: its marker sits on the unit's line.

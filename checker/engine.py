@@ -18,13 +18,14 @@ import os
 from typing import TYPE_CHECKING, Callable, Collection, Protocol, Sequence
 
 from .errors import CheckerError
-from .pipeline import SetResult, assemble_result, check_version_set, prepare_run
+from .pipeline import SetResult, assemble_result, check_version_set, prepare_run, signature
+from .reuse import encode_result, reused_results
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from .backends.registry import Backends
-    from .cache import TranslationCache
+    from .cache import CacheStore, TranslationCache
     from .config import Config
     from .embed import EmbeddedDocument
     from .load import LoadProblem
@@ -174,9 +175,20 @@ def run_check_with(
     cache: "TranslationCache | None" = None,
     changed: "Collection[Path] | None" = None,
     on_problem: "Callable[[LoadProblem], None] | None" = None,
+    store: "CacheStore | None" = None,
 ) -> "RunResult":
-    """pipeline.run_check, with the version sets compared by `engine`."""
+    """pipeline.run_check, with the version sets compared by `engine`; with a `store`, the
+    sets whose documents, configuration, models and code are unchanged are read back (reuse.py)."""
     say = progress or (lambda message: None)
     prepared = prepare_run(inputs, config, backends, say, changed, on_problem)
-    results = engine.check_sets(prepared.sets, config, backends, cache, say)
-    return assemble_result(prepared, results, config, backends)
+    if store is None:
+        return assemble_result(prepared, engine.check_sets(prepared.sets, config, backends, cache, say), config, backends)
+    run_signature = signature(config, backends)
+    results, to_compare = reused_results(store, run_signature, prepared.sets, config)
+    if results:
+        say(f"{len(results)} of {len(prepared.sets)} version sets unchanged since a cached run: results reused")
+    order = sorted(to_compare)
+    fresh = engine.check_sets([prepared.sets[i] for i in order], config, backends, cache, say)
+    store.put_set_results(run_signature, [(to_compare[i], encode_result(r)) for i, r in zip(order, fresh)])
+    results.update(zip(order, fresh))
+    return assemble_result(prepared, [results[i] for i in range(len(prepared.sets))], config, backends)

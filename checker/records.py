@@ -206,7 +206,7 @@ def _span_dict(s: Span) -> dict[str, Any]:
     return {"start": s.start, "end": s.end, "text": s.text, "pivot_text": s.pivot_text}
 
 
-def _finding_dict(f: Finding) -> dict[str, Any]:
+def finding_to_dict(f: Finding) -> dict[str, Any]:
     return {
         "id": f.id,
         "version_set": f.version_set,
@@ -242,26 +242,14 @@ def to_json_dict(result: RunResult) -> dict[str, Any]:
                 "id": vs.id,
                 "versions": [{"lang": d.lang, "path": d.path, "sha256": d.sha256} for d in vs.versions],
                 # Not required by the contract; lets `checker report` redraw the side-by-side view.
-                "alignment": [
-                    {
-                        "chrf": None if row.chrf is None else round(row.chrf, 1),
-                        "members": {
-                            lang: [
-                                {"start": s.start, "end": s.end, "line": s.line, "text": s.text, "pivot": s.pivot}
-                                for s in segs
-                            ]
-                            for lang, segs in row.members.items()
-                        },
-                    }
-                    for row in vs.rows
-                ],
+                "alignment": [row_to_dict(row) for row in vs.rows],
             }
             for vs in result.version_sets
         ],
         "unrelated": [{"path": u.path, "lang": u.lang, "reason": u.reason} for u in result.unrelated],
-        "findings": [_finding_dict(f) for f in result.findings],
+        "findings": [finding_to_dict(f) for f in result.findings],
         # Not required by the contract: what fell below min_severity, for the HTML report.
-        "notes": [_finding_dict(f) for f in result.notes],
+        "notes": [finding_to_dict(f) for f in result.notes],
         "summary": result.summary(),
         "config": dict(result.config),
     }
@@ -276,22 +264,10 @@ def run_result_from_json(data: Mapping[str, Any]) -> RunResult:
         docs = tuple(
             Document(path=v["path"], lang=v["lang"], text="", sha256=v.get("sha256", "")) for v in vs["versions"]
         )
-        rows = tuple(
-            AlignedRow(
-                members={
-                    lang: tuple(
-                        AlignedSegment(s["start"], s["end"], s["text"], s.get("pivot", ""), s.get("line", 1))
-                        for s in segs
-                    )
-                    for lang, segs in row["members"].items()
-                },
-                chrf=row.get("chrf"),
-            )
-            for row in vs.get("alignment", [])
-        )
+        rows = tuple(row_from_dict(row) for row in vs.get("alignment", []))
         version_sets.append(VersionSetReport(id=vs["id"], versions=docs, rows=rows))
-    findings = tuple(_finding_from_json(f) for f in data.get("findings", []))
-    notes = tuple(_finding_from_json(f) for f in data.get("notes", []))
+    findings = tuple(finding_from_dict(f) for f in data.get("findings", []))
+    notes = tuple(finding_from_dict(f) for f in data.get("notes", []))
     return RunResult(
         tool_version=data["tool"]["version"],
         signature=data["tool"]["signature"],
@@ -303,7 +279,7 @@ def run_result_from_json(data: Mapping[str, Any]) -> RunResult:
     )
 
 
-def _finding_from_json(f: Mapping[str, Any]) -> Finding:
+def finding_from_dict(f: Mapping[str, Any]) -> Finding:
     return Finding(
         id=f["id"],
         version_set=f["version_set"],
@@ -328,4 +304,26 @@ def _finding_from_json(f: Mapping[str, Any]) -> Finding:
             for v in f["versions"]
         ),
         evidence=f.get("evidence", {}),
+    )
+
+
+def row_to_dict(row: AlignedRow) -> dict[str, Any]:
+    return {
+        "chrf": None if row.chrf is None else round(row.chrf, 1),
+        "members": {
+            lang: [{"start": s.start, "end": s.end, "line": s.line, "text": s.text, "pivot": s.pivot} for s in segs]
+            for lang, segs in row.members.items()
+        },
+    }
+
+
+def row_from_dict(row: Mapping[str, Any]) -> AlignedRow:
+    return AlignedRow(
+        members={
+            lang: tuple(
+                AlignedSegment(s["start"], s["end"], s["text"], s.get("pivot", ""), s.get("line", 1)) for s in segs
+            )
+            for lang, segs in row["members"].items()
+        },
+        chrf=row.get("chrf"),
     )
