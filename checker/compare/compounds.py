@@ -4,7 +4,13 @@ deciding whether a term is rendered. Uses compound-split (CharSplit)."""
 
 from __future__ import annotations
 
+import atexit
+import json
+import os
 from functools import lru_cache
+from importlib import metadata
+
+from ..cache import default_cache_dir
 
 # CharSplit scores a split from about -2 (nonsense) to 1 (clear); Plenar|Sitzung is -0.53,
 # Unteilbar|keit (no compound) -1.26.
@@ -16,15 +22,62 @@ _LINKING = ("s", "es", "n", "en")
 def compound_parts(word: str, lang: str) -> tuple[str, ...]:
     if lang not in ("de", "nl") or len(word) < 8:
         return ()
-    from compound_split import char_split
-
-    splits = char_split.split_compound(word)
-    if not splits or splits[0][0] < MIN_SPLIT_SCORE:
+    best = _SPLITS.best(word)
+    if best is None or best[0] < MIN_SPLIT_SCORE:
         return ()
-    _, head, tail = splits[0]
+    _, head, tail = best
     parts = [head, tail]
     for suffix in _LINKING:  # Wirtschafts- -> Wirtschaft
         if head.lower().endswith(suffix) and len(head) - len(suffix) >= 4:
             parts.append(head[: -len(suffix)])
             break
     return tuple(parts)
+
+
+class _SplitMemo:
+    """CharSplit's best split per word, kept in the cache folder across runs: importing its
+    n-gram tables takes about 2 s, more than a whole warm run, and a rerun meets the same words."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, list] | None = None
+        self._new: dict[str, list] = {}
+
+    @property
+    def path(self):
+        version = metadata.version("compound-split")
+        return default_cache_dir() / f"compound-splits-{version}.json"
+
+    def best(self, word: str) -> tuple[float, str, str] | None:
+        if self._known is None:
+            self._known = self._read()
+            atexit.register(self._save)
+        if word not in self._known:
+            from compound_split import char_split
+
+            splits = char_split.split_compound(word)
+            self._known[word] = self._new[word] = list(splits[0]) if splits else []
+        found = self._known[word]
+        return (float(found[0]), str(found[1]), str(found[2])) if found else None
+
+    def _read(self) -> dict[str, list]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            return {}  # no memo yet, or a damaged one: splits are computed again
+
+    def _save(self) -> None:
+        if not self._new:
+            return
+        try:
+            merged = {**self._read(), **self._new}  # another run may have added words meanwhile
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(merged, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, self.path)
+            self._new = {}
+        except OSError:
+            pass  # a read-only cache folder: the next run splits again
+
+
+_SPLITS = _SplitMemo()
