@@ -22,6 +22,10 @@ from .units import documents_from_parsed
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 CATALOG_SUFFIXES = (".json", ".yaml", ".yml")
+# What checker's own outputs start with: the HTML report's <head>, the JSON report's and
+# the baseline's schema (emit/html.py, records.SCHEMA, baseline.py).
+OUTPUT_MARKS = (b'<meta name="generator" content="checker ', b'"schema": "checker-report/', b'"schema": "checker-baseline/')
+
 # Every language the detector knows: a folder scan keeps de.json whatever languages are configured.
 _ANY_LANGUAGE = tuple(sorted(lang.iso_code_639_1.name.lower() for lang in Language.all()))
 # Larger files are refused rather than read whole into memory.
@@ -101,8 +105,21 @@ def _scanned(path: Path) -> bool:
     if suffix in TEXT_SUFFIXES:
         return True
     if suffix in CATALOG_SUFFIXES:
-        return is_structured_path(path) and language_from_name(path, _ANY_LANGUAGE) is not None
+        return is_structured_path(path) and language_from_name(path, _ANY_LANGUAGE) is not None and not _checker_output(path)
+    if suffix in (".html", ".htm"):
+        return not _checker_output(path)
     return suffix in STRUCTURED_SUFFIXES
+
+
+def _checker_output(path: Path) -> bool:
+    """checker's own reports and baselines (reports/NAME.html under the folder checked, a
+    report named de.json) are not versions."""
+    try:
+        with path.open("rb") as head:
+            start = head.read(4096)
+    except OSError:
+        return False
+    return any(mark in start for mark in OUTPUT_MARKS)
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -197,3 +197,23 @@ def test_untranslated_and_fuzzy_po_entries_are_not_taken_for_omissions(tmp_path)
     # the untranslated entries are still compared between the versions that translate them
     rows = result.version_sets[0].rows
     assert sum(1 for r in rows if set(r.members) >= {"en", "de"} and r.members["en"] and r.members["de"]) == 4
+
+
+def test_checkers_own_html_report_in_the_folder_is_not_taken_for_a_version(tmp_path):
+    from checker.emit.html import write_html
+
+    write(tmp_path, "en.txt", "The bakery sells fresh bread.\n")
+    write(tmp_path, "de.txt", "Die Bäckerei verkauft frisches Brot.\n")
+    first = check(tmp_path)
+    write_html(first, tmp_path / "reports" / "site.html")  # what `checker check .` leaves behind
+    import json
+
+    from checker.records import to_json_dict
+
+    (tmp_path / "reports" / "de.json").write_text(json.dumps(to_json_dict(first), indent=2), encoding="utf-8")
+    write(tmp_path, "fr/page.html", "<html lang='fr'><body><p>La boulangerie vend du pain frais.</p></body></html>")
+    again = check(tmp_path)
+    compared = [d.path for vs in again.version_sets for d in vs.versions]
+    listed = [u.path for u in again.unrelated]
+    assert not any(p.endswith(("site.html", "de.json")) for p in compared + listed)
+    assert any(p.endswith("page.html") for p in listed)  # other HTML is still read
