@@ -24,14 +24,13 @@ set id (a "-2" suffix when two sets would share one name).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .atomic_write import write_atomic
 from .errors import InputError
 from .records import Finding, RunResult
 from .suppress import SuppressionReport
@@ -102,17 +101,7 @@ def _sorted(entries) -> tuple[BaselineEntry, ...]:
 
 def save_baseline(baseline: Baseline, path: str | Path) -> None:
     """Written atomically: a CI job killed half-way never leaves half a baseline."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(baseline.to_json_dict(), ensure_ascii=False, indent=2) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(Path(path), json.dumps(baseline.to_json_dict(), ensure_ascii=False, indent=2) + "\n")
 
 
 def load_baseline(path: str | Path) -> Baseline:

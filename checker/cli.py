@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .emit.files import write_atomic as _write_atomic
+from .atomic_write import write_atomic as _write_atomic
 from .emit.formats import OUTPUT_FORMATS, formats_help, parse_output_specs, write_outputs, writes_to_stdout
 from .errors import CheckerError
 from .records import SEVERITY_RANK

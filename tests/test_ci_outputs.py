@@ -17,7 +17,8 @@ from jsonschema import Draft4Validator
 from junitparser import Failure, JUnitXml
 
 from checker import cli
-from checker.emit.files import finding_place, report_path, write_atomic
+from checker.atomic_write import write_atomic
+from checker.emit.files import finding_place, report_path
 from checker.emit.formats import OUTPUT_FORMATS, RenderContext, parse_output_spec, parse_output_specs, write_outputs
 from checker.emit.github import ANNOTATIONS_PER_LEVEL, render_github, render_step_summary
 from checker.emit.gitlab import code_quality_issues

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from checker.atomic_write import write_atomic
 from checker.errors import ModelUnavailableError
 
 PICKLE_WEIGHT_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle")
@@ -81,17 +80,9 @@ def _read_verified(memo: Path) -> dict[str, dict]:
 def _remember(memo: Path, key: str, entry: dict) -> None:
     """Best effort: a cache folder that cannot be written only means hashing again next time."""
     try:
-        memo.parent.mkdir(parents=True, exist_ok=True)
         verified = _read_verified(memo)
         verified[key] = entry
-        fd, tmp = tempfile.mkstemp(prefix=f".{memo.name}.", suffix=".tmp", dir=memo.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(verified, fh, indent=1, sort_keys=True)
-            os.replace(tmp, memo)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(memo, json.dumps(verified, indent=1, sort_keys=True))
     except OSError:
         pass
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import atexit
 import json
-import os
 from functools import lru_cache
 from importlib import metadata
 
+from ..atomic_write import write_atomic
 from ..cache import default_cache_dir
 
 # CharSplit scores a split from about -2 (nonsense) to 1 (clear); Plenar|Sitzung is -0.53,
@@ -71,10 +71,7 @@ class _SplitMemo:
             return
         try:
             merged = {**self._read(), **self._new}  # another run may have added words meanwhile
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(merged, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, self.path)
+            write_atomic(self.path, json.dumps(merged, ensure_ascii=False))
             self._new = {}
         except OSError:
             pass  # a read-only cache folder: the next run splits again

@@ -1,7 +1,5 @@
 """Files the CI formats write, and the places in input files they point at.
 
-- `write_atomic`: every report file is written to a temporary file in the same folder and
-  renamed over the target, so a CI job never reads half a report.
 - `report_path`: an input path as CI platforms want it, relative to the working folder
   (the repository root in a CI job) with forward slashes.
 - `finding_place` / `primary_version`: where a finding sits in a version's file (lines,
@@ -10,36 +8,11 @@
 
 from __future__ import annotations
 
-import errno
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Mapping
 
 from checker.records import Finding, FindingVersion, RunResult
-
-
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write `text` (UTF-8, `\\n` newlines) to `path` through a temporary file and a rename.
-
-    An existing file keeps its permission bits; a new one gets 0644 (mkstemp's 0600 would
-    hide a report from a web server or another CI user).
-    """
-    target = Path(path)
-    if target.is_dir():  # name the target in the error, not the temporary file
-        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(target))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def report_path(path: str, base: Path | None = None) -> str:

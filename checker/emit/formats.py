@@ -18,7 +18,7 @@ from typing import Callable, Mapping, Sequence, TextIO
 from checker.errors import CheckerError
 from checker.records import RunResult, to_json_dict
 
-from .files import write_atomic
+from ..atomic_write import write_atomic
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
-from checker.emit.files import write_atomic
+from checker.atomic_write import write_atomic
 from checker.emit.html_overview import kinds, languages, render_overview
 from checker.emit.html_review import decisions_note, export_schema, initial_decisions, review_form, review_key, review_panel
 from checker.emit.html_vset import render_version_set
