@@ -251,12 +251,7 @@ class CacheStore:
 
     def _delete_files(self, exc: Exception) -> None:
         log.warning("%s: the cache file is damaged (%s); starting an empty one", self.path, exc)
-        if self._db is not None:
-            try:
-                self._db.close()
-            except sqlite3.Error:
-                pass
-            self._db = None
+        self._close_quietly()
         for suffix in ("", "-wal", "-shm"):  # a stale log must not be replayed into the new file
             try:
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
@@ -265,6 +260,10 @@ class CacheStore:
 
     def _disable(self, exc: Exception) -> None:
         log.warning("%s: cache not used in this run (%s)", self.path, exc)
+        self._close_quietly()
+
+    def _close_quietly(self) -> None:
+        """Drop the connection; a failing close changes nothing for a cache being given up."""
         if self._db is not None:
             try:
                 self._db.close()
