@@ -11,7 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tiny_models import CORPUS, MAX_POSITIONS, NLI_LABELS, build_m2m, build_marian, build_nli
+from tiny_models import (  # one_torch_thread: a module-wide autouse fixture
+    CORPUS,
+    MAX_POSITIONS,
+    NLI_LABELS,
+    build_m2m,
+    build_marian,
+    build_nli,
+    TEXTS,
+    one_torch_thread,
+)
 
 from checker.backends.hf_nli import TransformersNli
 from checker.backends.hf_seq2seq import Seq2SeqTranslator, pieces_that_fit
@@ -29,27 +38,9 @@ from checker.backends.nli_fast import OnnxNli, export_nli  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
 
-TEXTS = [
-    "Der Hund läuft.",
-    "Le chat dort sur le canapé; le chien aboie.",
-    "Setahun yang lalu.",
-    "Il y a un an, le ministre a dit non.",
-    "Die Regierung",
-]
 # Measured on these tiny models (see nli_fast's docstring): float32 agrees to ~1e-6.
 FLOAT_TOLERANCE = 1e-4
 INT8_TOLERANCE = 0.15  # measured 0.05 on the tiny random BERT (per-channel int8)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread() -> Any:
-    """Tiny models are overhead-bound: one thread is many times faster on a busy 2-core box."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="module")

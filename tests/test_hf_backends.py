@@ -8,7 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tiny_models import CORPUS, MAX_POSITIONS, NLI_LABELS, NLI_MAX, build_m2m, build_marian, build_nli
+from tiny_models import (  # one_torch_thread: a module-wide autouse fixture
+    CORPUS,
+    MAX_POSITIONS,
+    NLI_LABELS,
+    NLI_MAX,
+    build_m2m,
+    build_marian,
+    build_nli,
+    TEXTS,
+    one_torch_thread,
+)
 
 from checker.backends import hf_seq2seq
 from checker.backends.hf_nli import TransformersNli, label_order
@@ -24,24 +34,6 @@ from checker.protocols import NliScorer, Translator
 
 pytestmark = pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
 
-TEXTS = [
-    "Der Hund läuft.",
-    "Le chat dort sur le canapé; le chien aboie.",
-    "Setahun yang lalu.",
-    "Il y a un an, le ministre a dit non.",
-    "Die Regierung",
-]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread() -> Any:
-    """Tiny models are overhead-bound: one thread is many times faster on a busy 2-core box."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="module")

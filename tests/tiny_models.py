@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 from typing import Any, Sequence
 
+import pytest
+
 CORPUS = [
     "Der Hund läuft schnell über die Straße, und die Katze schläft.",
     "Le chat dort sur le canapé; le chien aboie.",
@@ -186,3 +188,24 @@ def build_keyword_nli(folder: Path, keyword: str = "not", words: Sequence[str] =
         model.classifier.weight[contradict] = pattern  # tanh(pattern) . pattern = 16 * 0.76
     model.save_pretrained(folder)
     return folder
+
+
+# Inputs of every language the backends see in the tests: short, long, no full stop.
+TEXTS = [
+    "Der Hund läuft.",
+    "Le chat dort sur le canapé; le chien aboie.",
+    "Setahun yang lalu.",
+    "Il y a un an, le ministre a dit non.",
+    "Die Regierung",
+]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_torch_thread() -> Any:
+    """Tiny models are overhead-bound: one thread is many times faster on a busy 2-core box."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
