@@ -331,7 +331,7 @@ def _gated_run(args: argparse.Namespace, on_problem=None):
     from .discover import changed_files
     from .engine import make_engine, run_check_with
     from .pipeline import input_root
-    from .suppress import apply_suppressions, find_markers
+    from .suppress import apply_suppressions, unit_note_markers
 
     config = _config(args, Path.cwd())
     decisions = load_decisions(args.decisions) if args.decisions else None  # a bad file fails before any model loads
@@ -346,16 +346,7 @@ def _gated_run(args: argparse.Namespace, on_problem=None):
     result = run_check_with(engine, args.inputs, config, backends, progress, cache, changed, on_problem, store)
     if decisions is not None:
         result = apply_decisions(result, decisions)
-    # A PO comment or XLIFF note belongs to its unit: its marker sits on the unit's line.
-    unit_markers = [
-        marker
-        for vs in result.version_sets
-        for doc in vs.versions
-        for unit in doc.units
-        if unit.note
-        for marker in find_markers(doc.path, unit.note, at_line=unit.line, unit=unit.key)
-    ]
-    result, suppression = apply_suppressions(result, config.suppress, config.ignore, extra_markers=unit_markers)
+    result, suppression = apply_suppressions(result, config.suppress, config.ignore, extra_markers=unit_note_markers(result))
     return record_gate(result, suppression), config, suppression
 
 

@@ -216,6 +216,19 @@ def find_markers(path: str, text: str, at_line: int | None = None, unit: str | N
     return markers
 
 
+def unit_note_markers(result: RunResult) -> list[InlineMarker]:
+    """Markers in structured files' unit notes (a PO translator comment, an XLIFF note): a
+    note belongs to its unit, so its marker sits on the unit's line."""
+    return [
+        marker
+        for vs in result.version_sets
+        for doc in vs.versions
+        for unit in doc.units
+        if unit.note
+        for marker in find_markers(doc.path, unit.note, at_line=unit.line, unit=unit.key)
+    ]
+
+
 def read_source(path: str) -> str | None:
     """The file as the loader decodes it (same newlines, so lines agree); None if unreadable."""
     from .load import decode_text  # lazily: the loader pulls in the language detector
