@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .markdown import prose_view as markdown_prose
+
 _URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 _COUNTER = re.compile(r"^[\w\s]{1,30}\(\d+\)$")  # "Kommentar (0)", "Comments (12)"
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
@@ -60,21 +62,7 @@ def repeated_lines(lines: list[str]) -> set[str]:
     return {line for line, n in counts.items() if n > 1}
 
 
-# Markdown that is not prose: link and image targets, reference definitions, inline
-# code, autolinks and HTML tags. Masked with spaces so offsets stay those of the file.
-_MARKDOWN_NON_PROSE = re.compile(
-    r"(?<=\])\([^)\s]*(?:\s+\"[^\"]*\")?\)"  # ](target "title")
-    r"|^\s{0,3}\[[^\]]+\]:\s*\S.*$"  # [ref]: https://…
-    r"|`[^`\n]+`"  # `code`
-    r"|<(?:https?://|mailto:)[^>\s]+>"  # <https://…>
-    r"|</?[A-Za-z][^>\n]*>",  # <br>, <span class=…>
-    re.MULTILINE,
-)
-
-
 def prose_view(text: str, is_markdown: bool) -> str:
     """The text with non-prose markup blanked out (same length, same offsets): what rule
     checks read, so a number in a URL or in inline code is not compared as a fact."""
-    if not is_markdown:
-        return text
-    return _MARKDOWN_NON_PROSE.sub(lambda m: " " * len(m.group(0)), text)
+    return markdown_prose(text) if is_markdown else text

@@ -4,15 +4,15 @@ with character offsets into the original text."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Iterator
 
 from sentencex import segment as sentencex_segment
 
 from .clean import classify_line, repeated_lines
+from .markdown import is_markdown_path, paragraphs, prose_view
 from .records import Document, Segment
 
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_MD_HEADING = re.compile(r"^(#{1,6})\s+")
 # A piece ending in a German ordinal number ("19.") continues in the next piece.
 _GERMAN_ORDINAL_END = re.compile(r"(?<![\d.])\d{1,3}\.$")
 
@@ -60,15 +60,50 @@ def segment_units(doc: Document) -> list[Segment]:
     return segments
 
 
+def segment_markdown(doc: Document) -> list[Segment]:
+    """Markdown: sentences of the prose view (code, tags, front matter, link targets and
+    emphasis markers blanked out), split per paragraph, so a hard-wrapped sentence stays one.
+    A segment's text is the prose view between its offsets."""
+    view = prose_view(doc.text)
+    blocks = paragraphs(view)
+    repeated = repeated_lines([_one_line(view[b.start : b.end]) for b in blocks])
+    line_starts = [0] + [i + 1 for i, c in enumerate(doc.text) if c == "\n"]
+    segments: list[Segment] = []
+
+    def add(start: int, end: int, kind: str) -> None:
+        line = bisect_right(line_starts, start)
+        segments.append(Segment(doc.path, doc.lang, len(segments), start, end, view[start:end], kind, line))
+
+    for block in blocks:
+        flat = _one_line(view[block.start : block.end])
+        if block.heading:
+            add(block.start, block.end, "heading")
+            continue
+        kind = classify_line(" ".join(flat.split()), flat in repeated)
+        if kind != "body":
+            add(block.start, block.end, kind)
+            continue
+        for s, e in split_sentences(flat, doc.lang):
+            # trimmed again: a sentence may start after spaces left by masked markup
+            piece = view[block.start + s : block.start + e]
+            lead = len(piece) - len(piece.lstrip())
+            add(block.start + s + lead, block.start + s + len(piece.rstrip()), "body")
+    return segments
+
+
+def _one_line(text: str) -> str:
+    """Line breaks as spaces (same length): the segmenter must not end a sentence at a wrap."""
+    return text.replace("\n", " ")
+
+
 def segment_document(doc: Document) -> list[Segment]:
     if doc.units:
         return segment_units(doc)
-    is_markdown = doc.path.lower().endswith((".md", ".markdown"))
+    if is_markdown_path(doc.path):
+        return segment_markdown(doc)
     lines = list(_lines_with_offsets(doc.text))
     repeated = repeated_lines([line for _, _, line in lines])
     segments: list[Segment] = []
-    in_code = False
-    in_front_matter = False
 
     def add(start: int, end: int, kind: str, line_no: int) -> None:
         segments.append(
@@ -77,26 +112,11 @@ def segment_document(doc: Document) -> list[Segment]:
 
     for line_no, line_start, line in lines:
         stripped = line.strip()
-        if is_markdown and line_no == 1 and stripped == "---":
-            in_front_matter = True
-            continue
-        if in_front_matter:
-            if stripped in ("---", "..."):
-                in_front_matter = False
-            continue
-        if is_markdown and _FENCE.match(line):
-            in_code = not in_code
-            continue
-        if not stripped or in_code:
+        if not stripped:
             continue
         lead = len(line) - len(line.lstrip())
         start = line_start + lead
         end = start + len(stripped)
-        if is_markdown:
-            heading = _MD_HEADING.match(stripped)
-            if heading:
-                add(start + heading.end(), end, "heading", line_no)
-                continue
         kind = classify_line(stripped, stripped in repeated)
         if kind != "body":
             add(start, end, kind, line_no)

@@ -30,6 +30,7 @@ from checker.config import load_config
 from checker.embed import EmbeddedDocument, embed_document
 from checker.errors import InputError
 from checker.load import decode_text
+from checker.markdown import is_markdown_path, prose_view
 from checker.records import Document
 from checker.segment import segment_document
 
@@ -98,7 +99,8 @@ def assert_offsets_hold(text: str, segments) -> None:
     end = 0
     for k, s in enumerate(segments):
         assert s.index == k
-        assert text[s.start : s.end] == s.text, (s.start, s.end, s.text)
+        # Markdown segments hold the prose view: the file's text with markup blanked out
+        assert (prose_view(text) if is_markdown_path(s.path) else text)[s.start : s.end] == s.text, (s.start, s.end, s.text)
         assert s.text and s.text == s.text.strip()
         assert s.start >= end, "segments overlap or go backwards"
         assert s.line == text.count("\n", 0, s.start) + 1

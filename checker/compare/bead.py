@@ -32,6 +32,7 @@ from .lexicon import IsolatedWords
 from .nli import compare_nli
 from .similarity import compare_sentences
 from ..clean import prose_view
+from ..markdown import is_markdown_path
 from .surface import pairwise_chrf
 from .wordlinks import DocumentWords, compare_words, rendered_elsewise
 
@@ -52,7 +53,7 @@ class SetContext:
         views = self.__dict__.setdefault("_prose", {})
         if lang not in views:
             doc = self.documents[lang]
-            views[lang] = prose_view(doc.text, doc.path.lower().endswith((".md", ".markdown")))
+            views[lang] = prose_view(doc.text, is_markdown_path(doc.path))
         return views[lang]
 
     def lengths(self) -> Mapping[str, int]:
