@@ -18,17 +18,29 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     An existing file keeps its permission bits; a new one gets 0644 (mkstemp's 0600 would
     hide a report from a web server or another CI user).
     """
-    target = Path(path)
-    if target.is_dir():  # name the target in the error, not the temporary file
-        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(target))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    write_all_atomic([(Path(path), text)])
+
+
+def write_all_atomic(files: list[tuple[Path, str]]) -> None:
+    """Write several files as one: every temporary file is written first, and only when all
+    are complete are they renamed into place. A full disk or an unwritable folder leaves
+    every old file as it was (never a new JSON beside the old HTML)."""
+    staged: list[tuple[str, Path]] = []
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
+        for path, text in files:
+            target = Path(path)
+            if target.is_dir():
+                raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(target))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            staged.append((tmp, target))
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+            os.chmod(tmp, mode)
+        for tmp, target in staged:
+            os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
         raise

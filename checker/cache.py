@@ -517,8 +517,9 @@ _OPEN: dict[Path, CacheStore] = {}
 
 def open_store(settings: "CacheConfig") -> CacheStore | None:
     """The store at the default path ($CHECKER_CACHE_DIR…), opened once per process; None
-    when `[cache] enabled = false`."""
-    if not settings.enabled:
+    when `[cache] enabled = false` or `max_mb = 0` (a cap of nothing would empty the file,
+    which other projects share)."""
+    if not settings.enabled or settings.max_mb <= 0:
         return None
     path = default_store_path()
     store = _OPEN.get(path)
@@ -555,7 +556,8 @@ def cache_command(action: str, settings: "CacheConfig", older_than_days: float |
     path = default_store_path()
     if not path.exists():
         return f"no cache at {path} (nothing stored yet)"
-    store = CacheStore(path, max_bytes=int(settings.max_mb * MIB))
+    # max_mb = 0 means "not used": `info` and `clear --older-than` must not evict on opening
+    store = CacheStore(path, max_bytes=int(settings.max_mb * MIB) if settings.max_mb > 0 else 2**62)
     try:
         if action == "info":
             return describe_store(store.stats(), settings.enabled)

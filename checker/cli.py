@@ -16,7 +16,8 @@ from typing import Sequence
 
 from . import __version__
 from .atomic_write import write_atomic as _write_atomic
-from .emit.formats import OUTPUT_FORMATS, formats_help, parse_output_specs, write_outputs, writes_to_stdout
+from .emit.formats import OUTPUT_FORMATS, OutputSpec, formats_help, parse_output_specs, write_outputs, writes_to_stdout
+from .own_reports import OwnReports
 from .errors import CheckerError
 from .records import SEVERITY_RANK
 
@@ -320,7 +321,7 @@ def _default_report_name(inputs: Sequence[str]) -> str:
     return name or "report"
 
 
-def _gated_run(args: argparse.Namespace, on_problem=None):
+def _gated_run(args: argparse.Namespace, on_problem=None, own=None):
     """run_check, then the review decisions and the suppressions: what `check` and
     `baseline create` share. Returns (RunResult, Config, SuppressionReport). Files that
     cannot be checked go to `on_problem` (pipeline.prepare_run); without it they end the run."""
@@ -343,7 +344,7 @@ def _gated_run(args: argparse.Namespace, on_problem=None):
     cache = store.translations if store is not None and backends.translator else None
     since = getattr(args, "changed_since", None)
     changed = changed_files(since, input_root(args.inputs)) if since else None
-    result = run_check_with(engine, args.inputs, config, backends, progress, cache, changed, on_problem, store)
+    result = run_check_with(engine, args.inputs, config, backends, progress, cache, changed, on_problem, store, own)
     if decisions is not None:
         result = apply_decisions(result, decisions)
     result, suppression = apply_suppressions(result, config.suppress, config.ignore, extra_markers=unit_note_markers(result))
@@ -352,10 +353,18 @@ def _gated_run(args: argparse.Namespace, on_problem=None):
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from .baseline import filter_new, gate_lines, load_baseline, record_gate
-    from .emit.html import write_html
-    from .records import to_json_dict
 
     specs = parse_output_specs(args.formats or [])  # a bad --format fails before any model loads
+    defaults: list[Path] = []
+    if args.json is None and args.html is None and not specs:
+        name = _default_report_name(args.inputs)
+        defaults = [args.reports_dir / f"{name}.json", args.reports_dir / f"{name}.html"]
+        specs = parse_output_specs([OutputSpec("json", defaults[0]), OutputSpec("html", defaults[1])])
+    else:
+        chosen = [OutputSpec(f, p) for f, p in (("json", args.json), ("html", args.html)) if p is not None]
+        specs = parse_output_specs([*chosen, *specs])
+    outputs = _refuse_unsafe_outputs(specs, args.inputs, {"decisions": args.decisions, "baseline": args.baseline,
+                                                          "config": args.config}, defaults)
     baseline = load_baseline(args.baseline) if args.baseline else None  # so does a bad baseline
     unchecked: list[str] = []
 
@@ -364,26 +373,14 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"checker: error: {problem.message}", file=sys.stderr, flush=True)
         unchecked.append(problem.path)
 
-    result, config, suppression = _gated_run(args, not_checked)
+    own = OwnReports.of_run([*outputs, args.decisions, args.baseline])
+    result, config, suppression = _gated_run(args, not_checked, own)
     if baseline is not None:
         result, stats = filter_new(result, baseline)
         result = record_gate(result, stats=stats)
 
-    json_path, html_path = args.json, args.html
-    if json_path is None and html_path is None and not specs:
-        name = _default_report_name(args.inputs)
-        json_path = args.reports_dir / f"{name}.json"
-        html_path = args.reports_dir / f"{name}.html"
-    written = []
-    if json_path:
-        _write_atomic(json_path, json.dumps(to_json_dict(result), ensure_ascii=False, indent=2) + "\n")
-        written.append(str(json_path))
-    if html_path:
-        write_html(result, html_path)
-        written.append(str(html_path))
     color = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
-    full_report = html_path or json_path
-    written += write_outputs(result, specs, sys.stdout, color=color, full_report=str(full_report) if full_report else None)
+    written = _write_reports(result, specs, color)
     if not args.quiet:
         _print_summary(result, specs, written, color)
         # the baseline counts, what was suppressed, unused suppressions (stderr when stdout is a report)
@@ -395,6 +392,25 @@ def _cmd_check(args: argparse.Namespace) -> int:
         return 2
     code = _exit_code(result, config.fail_on)
     return max(code, 1) if args.strict_suppressions and suppression.unused else code
+
+
+def _refuse_unsafe_outputs(specs, inputs, read, defaults=()) -> list[Path]:
+    """The report files of `specs`, checked before any work (own_reports.refuse_unsafe_outputs)."""
+    from .own_reports import refuse_unsafe_outputs
+
+    outputs = [s.path for s in specs if s.path is not None]
+    refuse_unsafe_outputs(outputs, inputs, read, defaults)
+    return outputs
+
+
+def _write_reports(result, specs, color: bool, full_report: str | None = None) -> list[str]:
+    """Every report of the run, replaced together; each noted in its folder's manifest, so a
+    later folder scan knows it as checker's own (own_reports.py)."""
+    from .own_reports import record_reports
+
+    written = write_outputs(result, specs, sys.stdout, color=color, full_report=full_report)
+    record_reports(Path(p) for p in written)
+    return written
 
 
 def _print_summary(result, specs, written: list[str], color: bool) -> None:
@@ -450,6 +466,9 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
 
     if bool(args.inputs) == bool(args.from_report):
         raise CheckerError("checker baseline create: give either PATH... to check or --from-report RUN.json, not both or neither")
+    from .own_reports import refuse_unsafe_outputs
+
+    refuse_unsafe_outputs([args.output], args.inputs, {"saved report": args.from_report, "decisions": args.decisions})
     if args.from_report:
         result = _read_report(args.from_report)  # its suppressions and decisions were applied when it was made
         if "baseline" in gate_record(result):
@@ -469,7 +488,6 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from .decisions import apply_decisions, load_decisions
-    from .emit.html import write_html
     from .emit.text import render_text
 
     specs = parse_output_specs(args.formats or [])
@@ -480,16 +498,15 @@ def _cmd_report(args: argparse.Namespace) -> int:
             f"--text and --format {stdout_format} both print to standard output "
             f"(give the format a file: --format {stdout_format}:PATH, or use --format text)"
         )
+    with_html = parse_output_specs([*([OutputSpec("html", args.html)] if args.html else []), *specs])
+    _refuse_unsafe_outputs(with_html, [], {"saved report": args.report_json, "decisions": args.decisions})
     decisions = load_decisions(args.decisions) if args.decisions else None
     result = _read_report(args.report_json)
     if decisions is not None:
         result = apply_decisions(result, decisions)
     notes = sys.stderr if to_stdout else sys.stdout  # a format on stdout keeps stdout to itself
-    if args.html:
-        write_html(result, args.html)
-        print(f"wrote {args.html}", file=notes)
     color = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
-    written = write_outputs(result, specs, sys.stdout, color=color, full_report=str(args.html) if args.html else None)
+    written = _write_reports(result, with_html, color)
     if written:
         print("wrote " + ", ".join(written), file=notes)
     if args.text or not (args.html or specs):

@@ -106,6 +106,9 @@ class CacheConfig:
 @dataclass(frozen=True)
 class LimitsConfig:
     max_sentences: int
+    max_sentence_chars: int
+    max_units: int
+    max_files: int
 
 
 @dataclass(frozen=True)
@@ -197,14 +200,53 @@ _SEVERITY_CHOICES = (
 )
 
 
+# Numbers with a floor: (least allowed, what it means), checked wherever a value comes from.
+_BOUNDS = {
+    "cache.max_mb": (0, " (0 turns the cache off)"),
+    "limits.max_sentences": (1, ""),
+    "limits.max_sentence_chars": (1, ""),
+    "limits.max_units": (1, ""),
+    "limits.max_files": (1, ""),
+}
+
+
+def _dotted(data: Mapping[str, Any], dotted: str) -> Any:
+    value: Any = data
+    for part in dotted.split("."):
+        value = value.get(part, {}) if isinstance(value, Mapping) else {}
+    return value
+
+
+def _validate_values(data: Mapping[str, Any], where: str) -> None:
+    """Bounds and languages: a value of the right type can still make no sense."""
+    for dotted, (least, meaning) in _BOUNDS.items():
+        value = _dotted(data, dotted)
+        if isinstance(value, (int, float)) and value < least:
+            raise CheckerError(f"{where}: '{dotted}' must be at least {least}{meaning}, not {value!r}")
+    languages = data.get("languages", ())
+    if not languages:
+        raise CheckerError(f"{where}: 'languages' is empty; name the languages of the versions, e.g. [\"de\", \"fr\", \"en\"]")
+    unknown = [code for code in languages if not _known_language(code)]
+    if unknown:
+        raise CheckerError(
+            f"{where}: 'languages' has {', '.join(repr(c) for c in unknown)}, not a two-letter ISO 639-1 code "
+            "checker knows (e.g. \"de\", \"fr\", \"id\", \"en\")"
+        )
+
+
+def _known_language(code: str) -> bool:
+    from lingua import IsoCode639_1
+
+    return isinstance(code, str) and code.isalpha() and code.isascii() and hasattr(IsoCode639_1, code.upper())
+
+
 def _validate_choices(data: Mapping[str, Any], where: str) -> None:
+    _validate_values(data, where)
     for key, allowed in _CHOICES.items():
         if data[key] not in allowed:
             raise CheckerError(f"{where}: '{key}' must be one of {', '.join(allowed)}, not {data[key]!r}")
     for dotted in _SEVERITY_CHOICES:
-        value: Any = data
-        for part in dotted.split("."):
-            value = value.get(part, {}) if isinstance(value, Mapping) else {}
+        value = _dotted(data, dotted)
         if value != {} and value not in ("major", "minor", "info"):
             raise CheckerError(f"{where}: '{dotted}' must be one of major, minor, info, not {value!r}")
 

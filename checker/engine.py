@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .config import Config
     from .embed import EmbeddedDocument
     from .load import LoadProblem
+    from .own_reports import OwnReports
     from .records import RunResult, VersionSet
 
 Progress = Callable[[str], None]
@@ -176,11 +177,12 @@ def run_check_with(
     changed: "Collection[Path] | None" = None,
     on_problem: "Callable[[LoadProblem], None] | None" = None,
     store: "CacheStore | None" = None,
+    own: "OwnReports | None" = None,
 ) -> "RunResult":
     """pipeline.run_check, with the version sets compared by `engine`; with a `store`, the
     sets whose documents, configuration, models and code are unchanged are read back (reuse.py)."""
     say = progress or (lambda message: None)
-    prepared = prepare_run(inputs, config, backends, say, changed, on_problem)
+    prepared = prepare_run(inputs, config, backends, say, changed, on_problem, own)
     if store is None:
         return assemble_result(prepared, engine.check_sets(prepared.sets, config, backends, cache, say), config, backends)
     run_signature = signature(config, backends)

@@ -17,14 +17,15 @@ from .errors import InputError
 from .langdetect import detect_language, language_from_name
 from .formats import STRUCTURED_SUFFIXES, is_structured_path, parse_structured
 from .formats.decoding import decode_text
+from .markdown import MARKDOWN_SUFFIXES
+from .own_reports import OwnReports
 from .records import Document
 from .units import documents_from_parsed
 
-TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+TEXT_SUFFIXES = (".txt", *MARKDOWN_SUFFIXES)
 CATALOG_SUFFIXES = (".json", ".yaml", ".yml")
-# What checker's own outputs start with: the HTML report's <head>, the JSON report's and
-# the baseline's schema (emit/html.py, records.SCHEMA, baseline.py).
-OUTPUT_MARKS = (b'<meta name="generator" content="checker ', b'"schema": "checker-report/', b'"schema": "checker-baseline/')
+# Prose formats a scan names as unread, rather than misread their markup as text.
+NO_PARSER_SUFFIXES = {".rst": "reStructuredText", ".adoc": "AsciiDoc", ".asciidoc": "AsciiDoc", ".org": "Org"}
 
 # Every language the detector knows: a folder scan keeps de.json whatever languages are configured.
 _ANY_LANGUAGE = tuple(sorted(lang.iso_code_639_1.name.lower() for lang in Language.all()))
@@ -41,31 +42,47 @@ class LoadProblem:
     message: str
 
 
-def collect_paths(inputs: Iterable[str], refused: list[LoadProblem] | None = None) -> list[Path]:
+def collect_paths(
+    inputs: Iterable[str],
+    refused: list[LoadProblem] | None = None,
+    own: OwnReports | None = None,
+    passed_over: list[LoadProblem] | None = None,
+) -> list[Path]:
     """Files named directly, plus the text files inside named folders (sorted, no hidden ones).
 
     A file of a folder that is a symbolic link to a place outside the folder is not read (see
     `_inside`): it goes to `refused`, or raises InputError when `refused` is not given.
-    Symbolic links to folders are not followed.
+    Symbolic links to folders are not followed. checker's own reports are known by where
+    they were written (own_reports.py, never by their content) and listed in `own.skipped`.
+    Every other file a folder scan does not read goes to `passed_over` with the reason.
     """
     paths: list[Path] = []
     for raw in inputs:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(
-                f
-                for f in p.rglob("*")
-                if f.is_file()
-                and _scanned(f)
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
+            found = []
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p).parts
+                hidden = next((i for i, part in enumerate(rel) if part.startswith(".")), None)
+                if hidden is not None:
+                    if hidden == len(rel) - 1 and passed_over is not None:  # a hidden folder once, not its files
+                        passed_over.append(LoadProblem(str(f), "hidden, not scanned"))
+                    continue
+                if not f.is_file():
+                    continue
+                reason = _not_scanned_because(f)
+                if reason is None:
+                    found.append(f)
+                elif passed_over is not None:
+                    passed_over.append(LoadProblem(str(f), reason))
             if not found:
                 raise InputError(
                     raw,
                     "folder holds no file checker reads (.txt, .md, .html, .po, .xlf, .tmx, or .json/.yaml named by language)",
                     "point checker at the folder with the versions",
                 )
-            paths.extend(_inside(p, found, refused))
+            inside = _inside(p, found, refused)
+            paths.extend(f for f in inside if own is None or own.keep(f))
         elif p.is_file():
             paths.append(p)
         else:
@@ -98,28 +115,22 @@ def _inside(folder: Path, files: list[Path], refused: list[LoadProblem] | None) 
     return kept
 
 
-def _scanned(path: Path) -> bool:
-    """Files a folder scan picks up. JSON and YAML only where the name or folder states a
-    language (de.json, locales/fr/common.json): a repository holds many other JSON files."""
+def _not_scanned_because(path: Path) -> str | None:
+    """Why a folder scan does not read a file; None when it does. JSON and YAML only where the
+    name or folder states a language (de.json, locales/fr/common.json): a repository holds
+    many other JSON files."""
     suffix = path.suffix.lower()
-    if suffix in TEXT_SUFFIXES:
-        return True
+    if suffix in TEXT_SUFFIXES or suffix in STRUCTURED_SUFFIXES and suffix not in CATALOG_SUFFIXES:
+        return None
     if suffix in CATALOG_SUFFIXES:
-        return is_structured_path(path) and language_from_name(path, _ANY_LANGUAGE) is not None and not _checker_output(path)
-    if suffix in (".html", ".htm"):
-        return not _checker_output(path)
-    return suffix in STRUCTURED_SUFFIXES
-
-
-def _checker_output(path: Path) -> bool:
-    """checker's own reports and baselines (reports/NAME.html under the folder checked, a
-    report named de.json) are not versions."""
-    try:
-        with path.open("rb") as head:
-            start = head.read(4096)
-    except OSError:
-        return False
-    return any(mark in start for mark in OUTPUT_MARKS)
+        if not is_structured_path(path):
+            return "a project settings file, not a translation catalogue"
+        if language_from_name(path, _ANY_LANGUAGE) is None:
+            return f"a {suffix} file whose name and folder state no language: not taken for a catalogue"
+        return None
+    if suffix in NO_PARSER_SUFFIXES:
+        return f"{NO_PARSER_SUFFIXES[suffix]} markup, which checker has no parser for: not read"
+    return f"not a format checker reads ({suffix or 'no suffix'})"
 
 
 def _read_bytes(path: Path) -> bytes:

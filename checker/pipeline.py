@@ -24,6 +24,7 @@ from .findings import build_finding
 from .group import group_bundled, group_documents
 from .formats import STRUCTURED_SUFFIXES
 from .load import LoadProblem, collect_paths, load_document, load_documents, load_structured
+from .own_reports import OwnReports
 from .pivot import pivot_documents
 from .records import (
     SEVERITY_RANK,
@@ -80,6 +81,7 @@ def prepare_run(
     progress: Progress | None = None,
     changed: Collection[Path] | None = None,
     on_problem: Callable[[LoadProblem], None] | None = None,
+    own: OwnReports | None = None,
 ) -> PreparedRun:
     """Load, segment, embed and group: the version sets to compare. Paths that follow a
     repository convention (docs/de/…, index.fr.md, locales/de.json) are paired by path;
@@ -92,7 +94,11 @@ def prepare_run(
     say = progress or (lambda message: None)
     root = input_root(inputs)
     problems: list[LoadProblem] = []
-    paths = select_paths(collect_paths(inputs, problems), root, config.discovery.include, config.discovery.exclude)
+    own = own or OwnReports()
+    passed_over: list[LoadProblem] = []  # files a folder scan does not read, each with its reason
+    paths = select_paths(
+        collect_paths(inputs, problems, own, passed_over), root, config.discovery.include, config.discovery.exclude
+    )
     if not paths:
         raise CheckerError("no file left to check after the include/exclude globs of [discovery] in the configuration")
     discovery = discover(paths, root, config.languages, config.discovery.patterns, config.discovery.default_language or None)
@@ -140,7 +146,9 @@ def prepare_run(
     grouped, unrelated = group_documents(loose, config.grouping)
     sets = path_sets + bundled + grouped
     unrelated += [Unrelated(str(p), "", "a gettext template (.pot): not a version; the .po files are compared") for p in discovery.skipped]
+    unrelated += [Unrelated(path, "", reason) for path, reason in own.skipped]
     unrelated += [Unrelated(p.path, "", "not checked: " + p.message.removeprefix(f"{p.path}: ")) for p in problems]
+    unrelated += [Unrelated(p.path, "", "skipped: " + p.message) for p in passed_over]
     if changed is not None:
         sets = [(vs, members) for vs, members in sets if any_changed([Path(d.path) for d in vs.documents], changed)]
         return PreparedRun(tuple((vs, tuple(members)) for vs, members in _unique_ids(sets)), tuple(unrelated))

@@ -135,7 +135,8 @@ def test_default_outputs_go_to_reports_dir(workdir, backends):
     assert html.startswith("<!DOCTYPE html>")
 
     assert cli.main(["check", "site/de.txt", "site/fr.txt", "--quiet", "--reports-dir", "out/r"]) == 0
-    assert sorted(p.name for p in (workdir / "out" / "r").iterdir()) == ["de.html", "de.json"]
+    # the reports, and the manifest that tells later folder scans they are checker's own
+    assert sorted(p.name for p in (workdir / "out" / "r").iterdir()) == [".checker-reports.json", "de.html", "de.json"]
 
 
 def test_only_the_asked_format_is_written(workdir, backends):

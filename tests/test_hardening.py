@@ -142,3 +142,137 @@ def test_ci_examples_never_cache_compiled_code():
     assert cached and not any("native" in p for p in cached)
     assert "CHECKER_NATIVE_DIR" not in str(github) + str(gitlab)
     assert native.name == "checker-native" and native != e5.default_cache_dir()
+
+
+# --- files that hide themselves -------------------------------------------------------------------------------
+
+CATALOGUE = {
+    "en": {"bakery": "The bakery sells 12 fresh bread.", "river": "The river flooded the old village."},
+    "de": {"bakery": "Die Bäckerei verkauft 12 frisches Brot.", "river": "Der Fluss überflutete das alte Dorf."},
+    "fr": {"bakery": "La boulangerie vend 15 pain frais.", "river": "La rivière a inondé le vieux village."},
+}
+
+
+def test_a_catalogue_with_checkers_report_marks_is_still_compared(workdir, backends, capsys):
+    import json
+
+    for lang, units in CATALOGUE.items():
+        body = {"schema": "checker-report/1", **units} if lang == "fr" else units  # the marks a report carries
+        (workdir / "locales" / lang).mkdir(parents=True)
+        (workdir / "locales" / lang / "common.json").write_text(json.dumps(body, indent=2), encoding="utf-8")
+    code, err, _ = check(capsys, "locales", "--json", "out.json", "--html", "out.html")
+    data = report(workdir / "out.json")
+    compared = sorted(v["lang"] for vs in data["version_sets"] for v in vs["versions"])
+    assert compared == ["de", "en", "fr"]
+    assert [f["kind"] for f in data["findings"]] == ["number"] and code == 1
+
+
+def test_a_page_with_checkers_html_marks_is_still_compared(workdir, backends, capsys):
+    mark = '<!-- <meta name="generator" content="checker 0.1.0"> -->'
+    for lang, units in CATALOGUE.items():
+        (workdir / "site" / lang).mkdir(parents=True)
+        paragraphs = "".join(f"<p>{text}</p>" for text in units.values())
+        head = mark if lang == "fr" else ""
+        (workdir / "site" / lang / "index.html").write_text(f"<html lang='{lang}'><head>{head}</head><body>{paragraphs}</body></html>", encoding="utf-8")
+    code, _, _ = check(capsys, "site", "--json", "out.json")
+    data = report(workdir / "out.json")
+    assert sorted(v["lang"] for vs in data["version_sets"] for v in vs["versions"]) == ["de", "en", "fr"]
+    assert code == 1
+
+
+def test_a_rerun_lists_its_own_reports_as_skipped_with_the_reason(workdir, backends, capsys):
+    write_site(workdir / "site")
+    reports = workdir / "site" / "reports"
+    assert check(capsys, "site", "--reports-dir", str(reports))[0] == 0
+    code, err, _ = check(capsys, "site", "--reports-dir", str(reports))
+    assert (code, err) == (0, [])
+    listed = {Path(u["path"]).name: u["reason"] for u in report(reports / "site.json")["unrelated"]}
+    assert listed["site.html"] == "written or read by this run as a report, decisions or baseline file: not a version"
+
+
+# --- data loss through output paths and the cache --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["site/de.txt", "site/fr.txt", "site/id.txt", "--json", "site/fr.txt"], "site/fr.txt: is an input of this run"),
+    (["site", "--html", "site/fr.txt"], "site/fr.txt: a file in the folder checked that checker did not write"),
+    (["site", "--format", "json:review.json", "--decisions", "review.json"], "review.json: is the decisions file of this run"),
+    (["site", "--json", "base.json", "--baseline", "base.json"], "base.json: is the baseline file of this run"),
+    (["site", "--json", "site"], "site: is a folder"),
+    (["site", "--json", "site/de.txt/out.json"], "site/de.txt/out.json: site/de.txt is a file, not a folder"),
+], ids=["input named", "input in the folder", "decisions", "baseline", "a folder", "under a file"])
+def test_a_report_path_that_would_overwrite_what_the_run_reads_is_refused_before_any_work(workdir, backends, capsys, argv, message):
+    site = write_site(workdir / "site")
+    (workdir / "review.json").write_text('{"schema": "checker-decisions/1", "decisions": []}', encoding="utf-8")
+    before = {p: p.read_bytes() for p in site.iterdir()}
+    code, err, _ = check(capsys, *argv)
+    assert code == 2 and len(err) == 1 and err[0].startswith(f"checker: error: {message}"), err
+    assert backends == []  # refused before any model was built
+    assert {p: p.read_bytes() for p in site.iterdir()} == before
+    assert (workdir / "review.json").read_text(encoding="utf-8").startswith('{"schema": "checker-decisions/1"')
+
+
+def test_reports_of_one_run_are_replaced_together_or_not_at_all(workdir, backends, capsys, monkeypatch):
+    import errno
+    import tempfile
+
+    write_site(workdir / "site")
+    assert check(capsys, "site", "--json", "r.json", "--html", "r.html")[0] == 0
+    old = {name: (workdir / name).read_bytes() for name in ("r.json", "r.html")}
+    write_site(workdir / "site", missing={"fr": 1})  # a finding: both reports would change
+    real = tempfile.mkstemp
+    calls = []
+
+    def full_disk(*args, **kwargs):
+        calls.append(kwargs.get("prefix"))
+        if len(calls) == 2:  # the second report finds the disk full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", full_disk)
+    code, err, _ = check(capsys, "site", "--json", "r.json", "--html", "r.html")
+    assert code == 2 and "No space left on device" in err[-1]
+    assert {name: (workdir / name).read_bytes() for name in old} == old
+    assert not [p for p in workdir.iterdir() if p.name.endswith(".tmp")]
+
+
+def _cache_rows(path: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT count(*) FROM sentence_vector").fetchone()[0]
+
+
+def test_a_cache_size_of_zero_disables_the_cache_instead_of_wiping_it(workdir, backends, capsys):
+    import numpy as np
+
+    from checker.cache import CacheStore, default_store_path
+
+    store = CacheStore(default_store_path(), max_bytes=10 * 1024 * 1024)
+    store.put_sentence_vectors("m", [(f"sentence {i}", np.ones(8, dtype=np.float32)) for i in range(50)])
+    store.close()
+    write_site(workdir / "site")
+    (workdir / "checker.toml").write_text("[cache]\nmax_mb = 0\n", encoding="utf-8")
+    assert check(capsys, "site")[0] == 0
+    assert _cache_rows(default_store_path()) == 50
+
+
+def test_a_negative_cache_size_is_refused(workdir, backends, capsys):
+    write_site(workdir / "site")
+    (workdir / "checker.toml").write_text("[cache]\nmax_mb = -1\n", encoding="utf-8")
+    code, err, _ = check(capsys, "site")
+    assert code == 2 and err == [f"checker: error: {workdir / 'checker.toml'}: 'cache.max_mb' must be at least 0 (0 turns the cache off), not -1"]
+
+
+def test_cache_info_with_a_cache_size_of_zero_keeps_the_entries(workdir, capsys):
+    import numpy as np
+
+    from checker import cli
+    from checker.cache import CacheStore, default_store_path
+
+    store = CacheStore(default_store_path(), max_bytes=10 * 1024 * 1024)
+    store.put_sentence_vectors("m", [(f"sentence {i}", np.ones(8, dtype=np.float32)) for i in range(50)])
+    store.close()
+    (workdir / "checker.toml").write_text("[cache]\nmax_mb = 0\n", encoding="utf-8")
+    assert cli.main(["cache", "info"]) == 0
+    assert _cache_rows(default_store_path()) == 50

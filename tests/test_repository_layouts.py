@@ -200,20 +200,23 @@ def test_untranslated_and_fuzzy_po_entries_are_not_taken_for_omissions(tmp_path)
 
 
 def test_checkers_own_html_report_in_the_folder_is_not_taken_for_a_version(tmp_path):
+    import json
+
     from checker.emit.html import write_html
+    from checker.own_reports import record_reports
+    from checker.records import to_json_dict
 
     write(tmp_path, "en.txt", "The bakery sells fresh bread.\n")
     write(tmp_path, "de.txt", "Die Bäckerei verkauft frisches Brot.\n")
     first = check(tmp_path)
     write_html(first, tmp_path / "reports" / "site.html")  # what `checker check .` leaves behind
-    import json
-
-    from checker.records import to_json_dict
-
     (tmp_path / "reports" / "de.json").write_text(json.dumps(to_json_dict(first), indent=2), encoding="utf-8")
+    record_reports([tmp_path / "reports" / "site.html", tmp_path / "reports" / "de.json"])  # as the CLI does
     write(tmp_path, "fr/page.html", "<html lang='fr'><body><p>La boulangerie vend du pain frais.</p></body></html>")
     again = check(tmp_path)
     compared = [d.path for vs in again.version_sets for d in vs.versions]
-    listed = [u.path for u in again.unrelated]
-    assert not any(p.endswith(("site.html", "de.json")) for p in compared + listed)
-    assert any(p.endswith("page.html") for p in listed)  # other HTML is still read
+    listed = {Path(u.path).name: u.reason for u in again.unrelated}
+    assert not any(p.endswith(("site.html", "de.json")) for p in compared)
+    # known by where checker wrote them (the manifest beside them), and listed, never dropped silently
+    assert listed["site.html"] == listed["de.json"] == "checker's own report (listed in .checker-reports.json beside it): not a version"
+    assert "page.html" in listed  # other HTML is still read

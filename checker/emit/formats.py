@@ -18,7 +18,7 @@ from typing import Callable, Mapping, Sequence, TextIO
 from checker.errors import CheckerError
 from checker.records import RunResult, to_json_dict
 
-from ..atomic_write import write_atomic
+from ..atomic_write import write_all_atomic
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ def write_outputs(
     base: Path | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """Render every spec, write the files atomically and the stdout one to `stdout`.
+    """Render every spec, write the files atomically and together, and the stdout one to `stdout`.
 
     Returns the files written, in spec order. With a `github` spec and `$GITHUB_STEP_SUMMARY`
     set (in `environ`, default the process environment), the job summary is appended too.
@@ -164,16 +164,18 @@ def write_outputs(
     parsed = parse_output_specs(specs)
     environ = os.environ if environ is None else environ
     full_report = full_report or _full_report(parsed)
-    written: list[str] = []
+    rendered: list[tuple[OutputSpec, str]] = []
     for spec in parsed:
         ctx = RenderContext(color=color and spec.path is None and spec.format == "text", full_report=full_report, base=base)
-        text = OUTPUT_FORMATS[spec.format].render(result, ctx)
+        rendered.append((spec, OUTPUT_FORMATS[spec.format].render(result, ctx)))
+    # the files of one run are replaced together or not at all
+    files = [(spec.path, text) for spec, text in rendered if spec.path is not None]
+    write_all_atomic(files)
+    for spec, text in rendered:
         if spec.path is None:
             stdout.write(text)
             stdout.flush()
-        else:
-            write_atomic(spec.path, text)
-            written.append(str(spec.path))
+    written = [str(path) for path, _ in files]
     summary_path = environ.get("GITHUB_STEP_SUMMARY")
     if summary_path and any(s.format == "github" for s in parsed):
         from .github import write_step_summary
