@@ -77,6 +77,16 @@ class ConsistencyConfig:
 
 
 @dataclass(frozen=True)
+class KeysConfig:
+    """Catalogues (keyed units): gaps by key, and what short strings are judged by."""
+
+    empty_severity: str
+    missing_severity: str
+    extra_severity: str
+    short_words: int
+
+
+@dataclass(frozen=True)
 class CompareConfig:
     chrf_skip_nli: float
     pair_threshold: float
@@ -87,6 +97,7 @@ class CompareConfig:
     sentence: SentenceConfig
     modality: ModalityConfig
     consistency: ConsistencyConfig
+    keys: KeysConfig
 
 
 @dataclass(frozen=True)
@@ -197,6 +208,7 @@ _CHOICES = {
 # Severities of the checks that let a project choose how loud they are.
 _SEVERITY_CHOICES = (
     "compare.words.term_severity", "compare.modality.severity", "compare.consistency.severity", "glossary_severity",
+    "compare.keys.empty_severity", "compare.keys.missing_severity", "compare.keys.extra_severity",
 )
 
 
@@ -283,6 +295,7 @@ def _build(data: Mapping[str, Any], source: str) -> Config:
             sentence=SentenceConfig(**c["sentence"]),
             modality=ModalityConfig(**c["modality"]),
             consistency=ConsistencyConfig(**c["consistency"]),
+            keys=KeysConfig(**c["keys"]),
         ),
         discovery=DiscoveryConfig(
             patterns=tuple(data["discovery"]["patterns"]),

@@ -58,6 +58,8 @@ def build_finding(
     pivot_words: PivotWordFinder | None = None,
 ) -> Finding:
     versions: list[FindingVersion] = []
+    # a structured file's unit: the versions that lack it are still at that key
+    key = next((s.unit for segs in bead.members.values() for s in segs if s.unit is not None), None)
     texts: dict[str, str] = {}
     span_texts: list[str] = []
     for lang in (*d.divergent, *d.reference):
@@ -81,7 +83,7 @@ def build_finding(
             else:
                 pivot_text = pivot_words(lang, words, pivot) if pivot_words and pivot else None
             spans.append(Span(s, e, words, pivot_text))
-        versions.append(FindingVersion(lang, doc.path, line, start, end, text, pivot, role, tuple(spans)))
+        versions.append(FindingVersion(lang, doc.path, line, start, end, text, pivot, role, tuple(spans), key))
     evidence = dict(d.evidence)
     return Finding(
         id=finding_id(set_id, d, texts, span_texts),

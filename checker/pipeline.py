@@ -12,7 +12,7 @@ from . import __version__
 from .align import align_by_keys, align_versions
 from .backends.registry import Backends
 from .cache import TranslationCache
-from .compare.bead import BeadComparator, SetContext
+from .compare.bead import BeadComparator, SetContext, is_short
 from .compare.consistency import consistency_findings
 from .compare.lexicon import IsolatedWords, pivot_word_finder, sample_words
 from .compare.wordlinks import DocumentWords
@@ -46,11 +46,13 @@ Progress = Callable[[str], None]
 
 def signature(config: Config, backends: Backends) -> str:
     signals = ["gaps", "facts", "similarity"] + (["words"] if backends.words else []) + (["nli"] if backends.nli else [])
+    signals += ["model"] if backends.divergence and backends.words else []
     parts = [
         f"checker:{__version__}",
         f"embed:{backends.embedder.model_id}",
         f"pivot:{backends.translator.model_id if backends.translator else 'none'}",
         f"nli:{backends.nli.model_id if backends.nli else 'none'}",
+        f"divergence:{backends.divergence.model_id if backends.divergence else 'none'}",
         f"align:dp-centred(skip={config.align.skip_cost},merge={config.align.merge_penalty})",
         f"signals:{'+'.join(signals)}",
     ]
@@ -230,12 +232,12 @@ def check_version_set(
     """Align, pivot and compare one version set. Depends only on its arguments, so sets can
     run in any order or on other machines (see engine.py)."""
     say = progress or (lambda message: None)
-    comparator = BeadComparator(config, backends.nli)
+    comparator = BeadComparator(config, backends.nli, backends.divergence)
     # Structured files align by key; free text by sentence similarity.
     beads = align_by_keys(members, config.align) if all(d.document.keyed for d in members) else align_versions(members, config.align)
     pivots = pivot_documents(members, backends.translator, cache, say)
     words = (
-        {d.document.lang: DocumentWords(d.segments, d.document.lang, backends.words, config.compare.words) for d in members}
+        {d.document.lang: DocumentWords(_worded(d.segments, config), d.document.lang, backends.words, config.compare.words) for d in members}
         if backends.words
         else None
     )
@@ -260,8 +262,12 @@ def check_version_set(
             findings.append(build_finding(vs.id, divergence, bead, beads, ctx.documents, pivots, find_pivot_word))
         rows.append(
             AlignedRow(
+                # the file's own text: a Markdown segment's text has its markup blanked out
                 members={
-                    lang: tuple(AlignedSegment(s.start, s.end, s.text, pivots.get((lang, s.index), ""), s.line) for s in segs)
+                    lang: tuple(
+                        AlignedSegment(s.start, s.end, ctx.documents[lang].text[s.start : s.end], pivots.get((lang, s.index), ""), s.line)
+                        for s in segs
+                    )
                     for lang, segs in bead.members.items()
                 },
                 chrf=result.chrf,
@@ -272,6 +278,12 @@ def check_version_set(
     reported = [f for f in findings if SEVERITY_RANK[f.severity] >= SEVERITY_RANK[config.min_severity]]
     notes = [f for f in findings if SEVERITY_RANK[f.severity] < SEVERITY_RANK[config.min_severity]]
     return SetResult(VersionSetReport(vs.id, vs.documents, tuple(rows)), tuple(reported), tuple(notes))
+
+
+def _worded(segments: Sequence[Segment], config: Config) -> list[Segment]:
+    """The segments word alignment reads: not a catalogue's short labels, which it may not judge
+    alone (compare/bead.py `is_short`), so their word vectors (the costliest model step) are not computed."""
+    return [s for s in segments if not is_short([s], config.compare.keys.short_words)]
 
 
 def _without_untranslated(ctx: SetContext, bead: Bead) -> SetContext:

@@ -34,6 +34,8 @@ class Document:
     # Keys the file holds but this version does not translate (a fuzzy or empty PO entry, an
     # XLIFF unit without target): a gap there is work in progress, not an omission.
     untranslated: frozenset[str] = frozenset()
+    # Keys the file holds with an empty value ("" in a JSON catalogue): shown to users as nothing.
+    empty: frozenset[str] = frozenset()
 
     @property
     def keyed(self) -> bool:
@@ -134,6 +136,14 @@ class FindingVersion:
     pivot: str
     role: str  # "divergent" | "reference"
     spans: tuple[Span, ...] = ()
+    # The unit's key in a structured file (JSON path, msgctxt\x04msgid, XLIFF unit id): what a
+    # translator searches for. None for free text.
+    key: str | None = None
+
+
+def shown_key(key: str) -> str:
+    """A unit key as people write it: a PO entry's msgctxt and msgid joined by " | "."""
+    return key.replace("\x04", " | ")
 
 
 @dataclass(frozen=True)
@@ -225,6 +235,7 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
                 "pivot": v.pivot,
                 "role": v.role,
                 "spans": [_span_dict(s) for s in v.spans],
+                **({"key": v.key} if v.key is not None else {}),
             }
             for v in f.versions
         ],
@@ -300,6 +311,7 @@ def finding_from_dict(f: Mapping[str, Any]) -> Finding:
                 spans=tuple(
                     Span(s["start"], s["end"], s["text"], s.get("pivot_text")) for s in v.get("spans", [])
                 ),
+                key=v.get("key"),
             )
             for v in f["versions"]
         ),

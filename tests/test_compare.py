@@ -3,6 +3,8 @@ the merge rules that keep one report per thing. Fake embedder and fake NLI score
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -282,35 +284,59 @@ def div(signal: str, divergent=("id",), spans=None, kind="term") -> Divergence:
     )
 
 
-def test_word_finding_dropped_when_a_rule_finding_covers_the_same_words():
+def test_word_finding_on_a_rule_finding_s_words_becomes_its_evidence():
     facts = div("facts", spans={"id": ((10, 12),)}, kind="number")
-    words = div("words", spans={"id": ((11, 20),)})
-    assert [d.signal for d in _merge([facts, words], None)] == ["facts"]
+    words = div("words", divergent=("de",), spans={"id": ((11, 20),)})
+    (merged,) = _merge([facts, words], None)
+    assert (merged.signal, merged.kind) == ("facts", "number")
+    assert merged.evidence["signals"] == ["facts", "words"]
+    assert [m["signal"] for m in merged.evidence["merged"]] == ["words"]
 
 
-def test_word_finding_on_other_words_is_kept():
+def test_checks_blaming_one_version_in_one_row_are_one_finding():
+    # issue 13, item 5: a negation and a meaning finding on one sentence were two findings
     facts = div("facts", spans={"id": ((10, 12),)}, kind="number")
-    words = div("words", spans={"id": ((12, 20),)})  # touching, not overlapping
-    other_lang = div("words", spans={"de": ((10, 12),)})
+    words = div("words", spans={"id": ((12, 20),)})  # other words of the same version
+    other_lang = div("words", divergent=("de",), spans={"de": ((30, 32),)})
     kept = _merge([facts, words, other_lang], None)
-    assert [d.signal for d in kept] == ["facts", "words", "words"]
-    # several signals blame id: each finding names them all
-    assert all(d.evidence["signals"] == ["facts", "words"] for d in kept)
+    assert [(d.signal, d.divergent) for d in kept] == [("facts", ("id",)), ("words", ("de",))]
+    assert kept[0].spans == {"id": ((10, 12), (12, 20))}  # the words of both checks
+    assert kept[0].evidence["signals"] == ["facts", "words"]
+    assert kept[1].evidence["signals"] == ["words"]
 
 
 def test_sentence_disagreement_absorbs_word_findings_of_the_same_version():
     words_id = div("words", spans={"id": ((0, 5),)})
     words_de = div("words", divergent=("de",), spans={"de": ((0, 5),)})
-    for sentence_signal in ("similarity", "nli"):
+    for sentence_signal in ("similarity", "nli", "model"):
         sentence = div(sentence_signal, kind="meaning")
         kept = _merge([words_id, sentence, words_de], 55.55)
         assert [(d.signal, d.divergent) for d in kept] == [(sentence_signal, ("id",)), ("words", ("de",))]
         assert all(d.evidence["chrf"] == 55.5 or d.evidence["chrf"] == 55.6 for d in kept)
 
 
-def test_rule_findings_are_never_dropped():
-    facts = [div("facts", spans={"id": ((0, 4),)}, kind="number"), div("facts", spans={"id": ((2, 6),)}, kind="date")]
-    assert len(_merge(facts + [div("similarity", kind="meaning")], None)) == 3
+def test_the_most_severe_check_leads_and_every_rule_stays_in_the_evidence():
+    number = div("facts", spans={"id": ((0, 4),)}, kind="number")
+    date = replace(div("facts", spans={"id": ((2, 6),)}, kind="date"), severity="major")
+    (merged,) = _merge([number, date, div("similarity", kind="meaning")], None)
+    assert (merged.kind, merged.severity) == ("date", "major")
+    assert sorted(m["kind"] for m in merged.evidence["merged"]) == ["meaning", "number"]
+
+
+def test_contradicting_polarity_findings_in_one_row_are_one_finding():
+    de = div("facts", divergent=("de",), spans={"de": ((0, 5),)}, kind="negation")
+    fr = div("facts", divergent=("fr",), spans={"fr": ((8, 12),)}, kind="negation")
+    (merged,) = _merge([de, fr], None)
+    assert set(merged.divergent) == {"de", "fr"} and "de" not in merged.reference
+
+
+def test_vector_signals_alone_stay_notes_on_a_short_label():
+    # issue 13, item 7: "Zeichenfläche" / "canvas" is no meaning change on vectors' word alone
+    (alone,) = _merge([div("words"), div("similarity", kind="meaning")], None, short=True)
+    assert alone.severity == "info"
+    with_rule = _merge([div("words"), div("facts", kind="number")], None, short=True)
+    assert [d.severity for d in with_rule] == ["minor"]
+    assert _merge([div("model", kind="meaning")], None, short=True)[0].severity == "minor"
 
 
 def test_word_signal_names_the_changed_term_with_file_offsets():

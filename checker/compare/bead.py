@@ -6,6 +6,7 @@ Signals, each independent of the others:
   words       word alignment on the originals (terms, left-out clauses)
   similarity  one sentence far from the others that agree
   nli         entailment between English pivots (when an NLI model is configured)
+  model       checker's own divergence model over the word vectors (learned.py)
 chrF between the pivots is computed for every bead as evidence.
 """
 
@@ -21,13 +22,15 @@ from ..config import CompareConfig, Config
 from ..embed import EmbeddedDocument
 from ..facts.compare import compare_bead_facts
 from ..facts.modality import compare_modality
+from ..divergence.scorer import DivergenceScorer
 from ..protocols import NliScorer
-from ..records import Bead, Document, Segment
+from ..records import SEVERITY_RANK, Bead, Document, Segment
 from .divergence import Divergence
 from .gaps import (
-    added_inside, compare_gaps, covered_by_neighbours, left_out_inside, split_share,
+    added_inside, compare_gaps, compare_key_gaps, covered_by_neighbours, left_out_inside, split_share,
 )
 from .glossary import compare_glossary, load_glossary
+from .learned import compare_learned
 from .lexicon import IsolatedWords
 from .nli import compare_nli
 from .similarity import compare_sentences
@@ -78,30 +81,81 @@ def _spans_overlap(a: Divergence, b: Divergence) -> bool:
     return False
 
 
-def _merge(found: Sequence[Divergence], chrf: float | None) -> list[Divergence]:
-    """One report per thing: rule findings win over word-alignment ones on the same words,
-    and a whole-sentence disagreement absorbs term findings of the same version."""
-    facts = [d for d in found if d.signal == "facts"]
-    sentence = {d.divergent for d in found if d.signal in ("similarity", "nli")}
-    kept = []
+# Signals that compare word or sentence vectors: on a short label they lack the context to judge alone.
+VECTOR_SIGNALS = ("words", "similarity")
+# Which divergence leads a merged finding when severities tie: a rule names the exact
+# difference, a gap is certain, a sentence-level signal (the trained model, NLI, similarity)
+# judges the sentence, words come last.
+_LEAD = {"facts": 0, "glossary": 0, "gaps": 1, "model": 2, "nli": 3, "similarity": 4, "words": 5}
+
+
+def is_short(segments: Sequence[Segment], short_words: int) -> bool:
+    """A catalogue unit of at most `short_words` words (a UI label): too little context for
+    word alignment or sentence similarity to judge alone."""
+    return bool(segments) and all(s.unit is not None for s in segments) and sum(
+        len(s.text.split()) for s in segments
+    ) <= short_words
+
+
+def _together(a: Divergence, b: Divergence) -> bool:
+    """One divergence seen by two checks: they blame a common version; or they are of one kind on
+    the same words (or both about polarity); or a word-alignment term sits on a rule's words."""
+    if set(a.divergent) & set(b.divergent):
+        return True
+    if a.kind == b.kind and (a.kind == "negation" or _spans_overlap(a, b)):
+        return True
+    return "words" in (a.signal, b.signal) and "facts" in (a.signal, b.signal) and _spans_overlap(a, b)
+
+
+def _merge(found: Sequence[Divergence], chrf: float | None, short: bool = False) -> list[Divergence]:
+    """One finding per divergence per row: the checks that fire on one place become one
+    divergence, led by the most severe (then the most exact signal), with every blamed
+    version, the words of all and each other check's evidence. On a short label (`short`),
+    what only vector signals saw stays a note (info)."""
+    groups: list[list[Divergence]] = []
     for d in found:
-        if d.signal == "words" and (any(_spans_overlap(d, f) for f in facts) or d.divergent in sentence):
-            continue
-        kept.append(d)
-    # several signals blaming the same versions: name them all in each finding's evidence
-    by_blame: dict[tuple[str, ...], list[str]] = {}
-    for d in kept:
-        by_blame.setdefault(d.divergent, []).append(d.signal)
+        joined = [g for g in groups if any(_together(d, o) for o in g)]
+        groups = [g for g in groups if g not in joined] + [[x for g in joined for x in g] + [d]]
+    groups.sort(key=lambda g: min(found.index(d) for d in g))  # in the order the checks found them
     extra = {} if chrf is None else {"chrf": round(chrf, 1)}
-    return [
-        replace(d, evidence={**d.evidence, "signals": sorted(set(by_blame[d.divergent])), **extra}) for d in kept
-    ]
+    return [_merged(group, extra, short) for group in groups]
+
+
+def _merged(group: list[Divergence], extra: Mapping[str, object], short: bool) -> Divergence:
+    lead = min(group, key=lambda d: (-SEVERITY_RANK[d.severity], _LEAD.get(d.signal, 9), -d.score))
+    others = [d for d in group if d is not lead]
+    divergent = tuple(dict.fromkeys(l for d in (lead, *others) for l in d.divergent))
+    reference = tuple(dict.fromkeys(l for d in (lead, *others) for l in d.reference if l not in divergent))
+    spans: dict[str, tuple[tuple[int, int], ...]] = {}
+    for d in (lead, *others):
+        for lang, found in d.spans.items():
+            spans[lang] = tuple(dict.fromkeys((*spans.get(lang, ()), *found)))
+    signals = sorted({d.signal for d in group})
+    evidence = {**lead.evidence, "signals": signals, **extra}
+    if others:
+        evidence["merged"] = [
+            {"kind": d.kind, "signal": d.signal, "severity": d.severity, "message": d.message, **dict(d.evidence)}
+            for d in others
+        ]
+    severity = lead.severity
+    if short and set(signals) <= set(VECTOR_SIGNALS):
+        severity = "info"  # a label pair is too short for vectors alone (issue 13, item 7)
+    return replace(
+        lead,
+        severity=severity,
+        score=max(d.score for d in group),
+        divergent=divergent,
+        reference=reference,
+        spans=spans,
+        evidence=evidence,
+    )
 
 
 class BeadComparator:
-    def __init__(self, config: Config, nli: NliScorer | None = None) -> None:
+    def __init__(self, config: Config, nli: NliScorer | None = None, divergence: DivergenceScorer | None = None) -> None:
         self.config = config
         self.nli = nli
+        self.divergence = divergence  # checker's own model (checker/divergence), None when switched off
         self.glossary = load_glossary(config.glossary) if config.glossary else None
 
     def _same_name_after_all(self, d: Divergence, ctx: SetContext) -> bool:
@@ -125,6 +179,11 @@ class BeadComparator:
         chrf = sum(pair_chrf.values()) / len(pair_chrf) if pair_chrf else None
         cfg = self.config.compare
 
+        key = next((seg.unit for l in present for seg in bead.members[l] if seg.unit is not None), None)
+        if len(present) < len(ctx.langs) and key is not None:
+            empty = [l for l in ctx.langs if key in ctx.documents[l].empty]
+            found = compare_key_gaps(bead, ctx.langs, key, empty, self.config.discovery.default_language, cfg.keys)
+            return BeadComparison(tuple(_merge(found, chrf)), chrf, pair_chrf)
         if len(present) < len(ctx.langs):
             missing = [l for l in ctx.langs if l not in present]
             covered = (
@@ -146,12 +205,16 @@ class BeadComparator:
             found.extend(compare_words(words, cfg.words, pools, ctx.isolated))
             found.extend(added_inside(bead, neighbours, present, ctx.words, cfg.omission, cfg.words.linked))
             found.extend(left_out_inside(bead, neighbours, present, ctx.words, cfg.omission, cfg.words.linked))
+        if self.divergence is not None and ctx.words is not None:
+            every = {l: ctx.words[l].every_word(bead.members[l]) for l in present}
+            found.extend(compare_learned(every, self.divergence, cfg.model))
         vectors = {l: _bead_vector(ctx.embedded[l], bead.members[l]) for l in present}
         found.extend(compare_sentences(vectors, cfg.sentence))
         found = [_with_similarity(d, vectors) for d in found]
         if self.nli is not None and all(pivots.values()):
             found.extend(compare_nli(pivots, self.nli, cfg, pair_chrf))
-        return BeadComparison(tuple(_merge(found, chrf)), chrf, pair_chrf)
+        short = is_short([seg for l in present for seg in bead.members[l]], cfg.keys.short_words)
+        return BeadComparison(tuple(_merge(found, chrf, short)), chrf, pair_chrf)
 
 
 def _originals(bead: Bead, ctx: SetContext, present: Sequence[str]) -> tuple[dict[str, str], dict[str, int]]:

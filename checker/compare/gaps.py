@@ -12,10 +12,10 @@ the sentence was split off or merged in, not added or left out.
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Collection, Mapping, Sequence
 
-from ..config import OmissionConfig
-from ..records import Bead
+from ..config import KeysConfig, OmissionConfig
+from ..records import Bead, shown_key
 from .divergence import Divergence
 from .wordlinks import DocumentWords, LocatedWord, best_partner, is_content_word
 
@@ -94,6 +94,85 @@ def covered_by_neighbours(
     return min(shares) if shares else 0.0
 
 
+def _names(langs: Sequence[str]) -> str:
+    """en; en and fr; de, en and fr."""
+    return langs[0] if len(langs) == 1 else f"{', '.join(langs[:-1])} and {langs[-1]}"
+
+
+def _agree(langs: Sequence[str], singular: str, plural: str) -> str:
+    return singular if len(langs) == 1 else plural
+
+
+def versions(langs: Sequence[str]) -> str:
+    """The de version; the de and fr versions."""
+    return f"The {_names(langs)} " + _agree(langs, "version", "versions")
+
+
+def have(langs: Sequence[str], negated: bool = False) -> str:
+    """en has / en and fr have / en does not have / en and fr do not have."""
+    verb = _agree(langs, "does not have", "do not have") if negated else _agree(langs, "has", "have")
+    return f"{_names(langs)} {verb}"
+
+
+def compare_key_gaps(
+    bead: Bead, langs: Sequence[str], key: str, empty: Collection[str], source: str | None, config: KeysConfig
+) -> list[Divergence]:
+    """A unit of a catalogue that some versions lack: by key, not by neighbouring sentences
+    (neighbouring keys are other strings, not a sentence split differently), and one severity
+    per kind of gap. The source-language version decides whether a key is missing (it has it)
+    or extra (it lacks it); without one, the majority does, and a tie blames the side lacking it.
+    `empty`: the versions that hold the key with an empty value."""
+    present = [l for l in langs if bead.members.get(l)]
+    missing = [l for l in langs if not bead.members.get(l)]
+    if not present or not missing:
+        return []
+    shown = shown_key(key)
+    evidence = {"signal": "key-gap", "key": shown, "present": present, "missing": missing}
+    if source in missing or (source not in langs and len(present) < len(missing)):
+        return [
+            Divergence(
+                kind="addition",
+                severity=config.extra_severity,
+                score=0.9,
+                message=f"{versions(present)} {_agree(present, 'has', 'have')} a key {shown} that {have(missing, negated=True)}.",
+                divergent=tuple(present),
+                reference=tuple(missing),
+                evidence=evidence,
+                signal="gaps",
+            )
+        ]
+    out = []
+    blanks = [l for l in missing if l in empty]
+    absent = [l for l in missing if l not in empty]
+    if blanks:
+        out.append(
+            Divergence(
+                kind="omission",
+                severity=config.empty_severity,
+                score=0.9,
+                message=f"{versions(blanks)} {_agree(blanks, 'leaves', 'leave')} the key {shown} empty; {have(present)} a string there.",
+                divergent=tuple(blanks),
+                reference=tuple(present),
+                evidence={**evidence, "empty": True},
+                signal="gaps",
+            )
+        )
+    if absent:
+        out.append(
+            Divergence(
+                kind="omission",
+                severity=config.missing_severity,
+                score=0.9,
+                message=f"{versions(absent)} {_agree(absent, 'has', 'have')} no key {shown}; {have(present)} it.",
+                divergent=tuple(absent),
+                reference=tuple(present),
+                evidence={**evidence, "empty": False},
+                signal="gaps",
+            )
+        )
+    return out
+
+
 def compare_gaps(
     bead: Bead,
     all_langs: Sequence[str],
@@ -112,10 +191,10 @@ def compare_gaps(
     substantial = min(_content_words(bead, l, min_word_chars) for l in present) >= config.min_content_words
     if len(present) > len(missing):
         kind, blamed, refs = "omission", missing, present
-        message = f"The {', '.join(missing)} version leaves out a sentence that {', '.join(present)} have."
+        message = f"{versions(missing)} {_agree(missing, 'leaves', 'leave')} out a sentence that {have(present)}."
     elif len(present) < len(missing):
         kind, blamed, refs = "addition", present, missing
-        message = f"The {', '.join(present)} version adds a sentence that {', '.join(missing)} do not have."
+        message = f"{versions(present)} {_agree(present, 'adds', 'add')} a sentence that {have(missing, negated=True)}."
     else:
         # A tie (e.g. two versions): the side lacking the sentence is blamed, without a vote.
         kind, blamed, refs = "omission", missing, present
@@ -173,7 +252,7 @@ def added_inside(
                     kind="addition",
                     severity="major" if len(others) >= 2 else "minor",
                     score=0.85,
-                    message=f"The {x} version adds a sentence that {', '.join(others)} do not have.",
+                    message=f"{versions([x])} adds a sentence that {have(others, negated=True)}.",
                     divergent=(x,),
                     reference=tuple(others),
                     spans={x: ((seg.start, seg.end),)},
@@ -224,7 +303,7 @@ def left_out_inside(
                 kind="omission",
                 severity="major",
                 score=0.85,
-                message=f"The {x} version leaves out a sentence that {', '.join(others)} have.",
+                message=f"{versions([x])} leaves out a sentence that {have(others)}.",
                 divergent=(x,),
                 reference=tuple(others),
                 spans={o: (span,) for o, span in lost.items()},

@@ -144,7 +144,7 @@ def _unrelated(unrelated: tuple[Unrelated, ...]) -> str:
     if not unrelated:
         return ""
     items = "".join(
-        f'<li>{lang_tag(u.lang)} <span class="path">{esc(u.path)}</span> — <span class="reason">{esc(u.reason)}</span></li>'
+        f'<li>{lang_tag(u.lang) + " " if u.lang else ""}<span class="path">{esc(u.path)}</span> — <span class="reason">{esc(u.reason)}</span></li>'
         for u in unrelated
     )
     open_attr = " open" if len(unrelated) <= 5 else ""

@@ -9,7 +9,7 @@ from typing import Any
 from checker.emit.highlight import Mark, render_marked
 from checker.emit.markup import esc, fmt_score, severity_badge
 from checker.emit.placement import version_marks
-from checker.records import Finding, FindingVersion
+from checker.records import Finding, FindingVersion, shown_key
 
 _LABELS = {
     "nli": "NLI probabilities",
@@ -56,7 +56,9 @@ def _render_version(version: FindingVersion, finding: Finding) -> str:
         f'<li class="version role-{esc(version.role)}">'
         f'<div class="version-head"><span class="lang">{esc(version.lang)}</span>'
         f' <span class="role role-{esc(version.role)}">{esc(version.role)}</span>'
-        f' <span class="loc">{esc(version.path)}:{version.line}</span></div>'
+        f' <span class="loc">{esc(version.path)}:{version.line}</span>'
+        + (f' <span class="key" title="key">{esc(shown_key(version.key))}</span>' if version.key is not None else "")
+        + "</div>"
         f"{_original(version, source_marks)}"
         f"{pivot}</li>"
     )

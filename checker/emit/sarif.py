@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from checker.emit.files import Place, document_texts, finding_place, missing_sentence, other_versions, primary_version
 from checker.emit.order import severity_rank
-from checker.records import FINDING_KINDS, Finding, FindingVersion, RunResult
+from checker.records import FINDING_KINDS, Finding, FindingVersion, RunResult, shown_key
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -163,7 +163,11 @@ def _location(v: FindingVersion, texts: dict[str, str], base: Path | None) -> di
             "endLine": v.line + v.text.count("\n"),
             "snippet": {"text": v.text},
         }
-    return {"physicalLocation": physical}
+    location: dict[str, Any] = {"physicalLocation": physical}
+    if v.key is not None:
+        # the catalogue key is what a translator searches for (a JSON path, a msgid, a unit id)
+        location["logicalLocations"] = [{"name": shown_key(v.key), "kind": "member"}]
+    return location
 
 
 def _region(place: Place, v: FindingVersion) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from checker.decisions import dismissed_summary
 from checker.emit.order import findings_by_version_set, severity_rank
-from checker.records import Finding, FindingVersion, RunResult
+from checker.records import Finding, FindingVersion, RunResult, shown_key
 
 Paint = Callable[[str, str], str]  # (style, text) -> text, coloured or not
 
@@ -86,6 +86,8 @@ def _finding_lines(f: Finding, paint: Paint) -> list[str]:
     langs = " ".join(divergent) + (" ≠ " + " ".join(reference) if reference else "")
     where = _location_version(f)
     location = f"{where.path}:{where.line}" if where else ""
+    if where and where.key is not None:
+        location += f"  key {shown_key(where.key)}"
     head = (
         f"  {paint(f.severity, f.severity.ljust(5))}  {_clean(f.kind).ljust(9)} "
         f"{_clean(langs.strip())}  {paint('dim', _clean(location))}"

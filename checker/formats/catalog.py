@@ -37,6 +37,7 @@ def parse_catalog(path: str, text: str, fmt: str) -> ParsedFile:
 
     units: dict[str, TextUnit] = {}
     skipped: Counter[str] = Counter()
+    empty: dict[str, None] = {}
     for leaf in leaves:
         key = _dotted(leaf.path)
         text_value = collapse_whitespace(leaf.text) if leaf.text is not None else ""
@@ -44,12 +45,14 @@ def parse_catalog(path: str, text: str, fmt: str) -> ParsedFile:
             skipped["not-text"] += 1
         elif not text_value:
             skipped["empty"] += 1
+            empty[key] = None
         else:
             units.pop(key, None)  # a repeated key: the last one wins, as json.loads and YAML loaders do
             units[key] = TextUnit(key, text_value, leaf.line)
+            empty.pop(key, None)
     if not units:
         raise InputError(path, "holds no string values to compare", _EXAMPLE)
-    version = UnitVersion(lang, tuple(units.values()), role="version")
+    version = UnitVersion(lang, tuple(units.values()), role="version", empty=tuple(k for k in empty if k not in units))
     return ParsedFile(path, fmt, True, (version,), dict(skipped))
 
 

@@ -27,6 +27,7 @@ class UnitVersion:
     lang: str | None  # ISO 639-1 lower case; None when the file does not say
     units: tuple[TextUnit, ...]
     role: str = "target"  # "source" | "target" | "version"
+    empty: tuple[str, ...] = ()  # keys the version holds with an empty value ("" in a JSON catalogue)
 
     def by_key(self) -> dict[str, TextUnit]:
         """Keyed units by key (units without a key are left out)."""
