@@ -422,3 +422,15 @@ def test_cli_refuses_older_than_with_info(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CHECKER_CACHE_DIR", str(tmp_path / "cache"))
     assert cli.main(["cache", "info", "--older-than", "3"]) == 2
     assert "--older-than" in capsys.readouterr().err
+
+
+def test_clearing_leaves_a_smaller_file_not_a_bigger_log(tmp_path):
+    # issue 13, item 9: the deletions went to the WAL, so `cache info` showed more after `clear`
+    store = CacheStore(tmp_path / "translations.sqlite3")
+    store.put_translations("mt", "de", [(f"Satz {i} " + "x" * 400, f"Sentence {i}") for i in range(2000)])
+    before = store.stats().file_bytes
+    for older_than in (86400.0, None):  # nothing old enough; then everything
+        store.clear(older_than)
+        assert store.stats().file_bytes <= before
+    assert store.stats().file_bytes < before / 4
+    store.close()
