@@ -36,6 +36,16 @@ class Document:
     untranslated: frozenset[str] = frozenset()
     # Keys the file holds with an empty value ("" in a JSON catalogue): shown to users as nothing.
     empty: frozenset[str] = frozenset()
+    # "source" for the source text a bilingual file (PO msgids, XLIFF <source>) holds beside its
+    # translation: the file's path then names the translation, not this version.
+    role: str = "version"
+
+    @property
+    def label(self) -> str:
+        """How reports name the version: the file, or the source text inside a bilingual file."""
+        if self.role != "source":
+            return self.path
+        return f"{self.path} ({'msgid' if self.format == 'po' else 'source'})"
 
     @property
     def keyed(self) -> bool:
@@ -251,7 +261,10 @@ def to_json_dict(result: RunResult) -> dict[str, Any]:
         "version_sets": [
             {
                 "id": vs.id,
-                "versions": [{"lang": d.lang, "path": d.path, "sha256": d.sha256} for d in vs.versions],
+                "versions": [
+                    {"lang": d.lang, "path": d.path, "sha256": d.sha256, **({"role": d.role, "format": d.format} if d.role != "version" else {})}
+                    for d in vs.versions
+                ],
                 # Not required by the contract; lets `checker report` redraw the side-by-side view.
                 "alignment": [row_to_dict(row) for row in vs.rows],
             }
@@ -273,7 +286,11 @@ def run_result_from_json(data: Mapping[str, Any]) -> RunResult:
     version_sets = []
     for vs in data.get("version_sets", []):
         docs = tuple(
-            Document(path=v["path"], lang=v["lang"], text="", sha256=v.get("sha256", "")) for v in vs["versions"]
+            Document(
+                path=v["path"], lang=v["lang"], text="", sha256=v.get("sha256", ""),
+                format=v.get("format", "text"), role=v.get("role", "version"),
+            )
+            for v in vs["versions"]
         )
         rows = tuple(row_from_dict(row) for row in vs.get("alignment", []))
         version_sets.append(VersionSetReport(id=vs["id"], versions=docs, rows=rows))

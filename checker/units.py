@@ -35,7 +35,8 @@ def documents_from_parsed(
         untranslated = frozenset(source_keys - version.by_key().keys()) if version.role == "target" else frozenset()
         documents.append(
             Document(parsed.path, lang, text, sha, lang_source=source, format=parsed.format, units=spans,
-                     untranslated=untranslated, empty=frozenset(version.empty))
+                     untranslated=untranslated, empty=frozenset(version.empty),
+                     role="source" if version.role == "source" else "version")
         )
     langs = [d.lang for d in documents]
     if len(set(langs)) != len(langs):

@@ -125,3 +125,33 @@ def test_messages_agree_in_number():
     assert versions(["id"]) == "The id version" and versions(["de", "fr"]) == "The de and fr versions"
     assert have(["en"], negated=True) == "en does not have"
     assert have(["de", "en", "fr"]) == "de, en and fr have"
+
+
+def test_a_po_only_run_names_the_msgid_column_after_the_msgids(tmp_path):
+    # issue 13, item 9: the English column was labelled with the German PO file's path
+    for lang, hello, river in (
+        ("de", "Das Museum öffnet jeden Morgen.", "Der Fluss überflutete das alte Dorf."),
+        ("fr", "Le musée ouvre chaque matin.", "La rivière a inondé le vieux village."),
+    ):
+        write(tmp_path, f"locale/{lang}/LC_MESSAGES/app.po", f"""
+            msgid ""
+            msgstr ""
+            "Language: {lang}\\n"
+            "Content-Type: text/plain; charset=UTF-8\\n"
+
+            msgid "The museum opens every morning."
+            msgstr "{hello}"
+
+            msgid "The river flooded the old village."
+            msgstr "{river}"
+        """)
+    result = run_check([str(tmp_path)], CONFIG, fake_backends())
+    (vs,) = result.version_sets
+    source = next(d for d in vs.versions if d.lang == "en")
+    assert source.label.endswith("app.po (msgid)")
+    html = render_html(result)
+    assert "app.po (msgid)" in html
+    from checker.records import run_result_from_json, to_json_dict
+
+    again = run_result_from_json(json.loads(json.dumps(to_json_dict(result))))
+    assert next(d for d in again.version_sets[0].versions if d.lang == "en").label == source.label

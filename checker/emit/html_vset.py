@@ -51,7 +51,7 @@ def _first_row(placement: Placement, finding: Finding) -> float:
 
 def _heading(vs: VersionSetReport, prefix: str) -> str:
     files = "".join(
-        f'<li><span class="lang">{esc(d.lang)}</span> <span class="path">{esc(d.path)}</span></li>' for d in vs.versions
+        f'<li><span class="lang">{esc(d.lang)}</span> <span class="path">{esc(d.label)}</span></li>' for d in vs.versions
     )
     return (
         f'<h2 id="{prefix}-title"><span class="muted">Version set</span> {esc(vs.id)}</h2>'
@@ -115,10 +115,10 @@ def _side_by_side(vs: VersionSetReport, placement: Placement, prefix: str) -> st
     if not vs.rows:
         return '<div class="table-wrap"><p class="muted">This report holds no side-by-side alignment for this version set.</p></div>'
     langs = _column_langs(vs)
-    paths = {d.lang: d.path for d in vs.versions}
+    labels = {d.lang: d.label for d in vs.versions}
     head = "".join(
         f'<th scope="col" class="col-lang"><span class="lang">{esc(lang)}</span>'
-        f' <span class="path" title="{esc(paths.get(lang, ""))}">{esc(posixpath.basename(paths.get(lang, "")))}</span></th>'
+        f' <span class="path" title="{esc(labels.get(lang, ""))}">{esc(posixpath.basename(labels.get(lang, "")))}</span></th>'
         for lang in langs
     )
     body = "".join(_row(i, row, langs, placement, prefix) for i, row in enumerate(vs.rows))
