@@ -109,10 +109,11 @@ def test_rules_are_documented_and_divergences_well_formed() -> None:
 
 
 @pytest.mark.parametrize("lang", ["pt", "xx"])
-def test_unsupported_languages_are_left_out(lang: str) -> None:
-    bead = seed_lines()[4]
-    assert compare_bead_facts({"de": bead["de"], lang: "em 2016"}) == []
-    assert extract_facts("em 2016", lang) == []
+def test_unsupported_languages_give_only_numbers_in_digits(lang: str) -> None:
+    # numbers in digits are language-neutral enough to vote on (issue 13, item 8); names,
+    # dates and negation need the language's rules
+    assert [(f.kind, f.text) for f in extract_facts("Não em Lisboa, mas em 2016 ou três vezes.", lang)] == [("number", "2016")]
+    assert compare_bead_facts({"de": "Das Museum in Berlin ist heute offen.", lang: "O museu não está aberto."}) == []
 
 
 def test_region_tags_use_their_language_rules() -> None:
@@ -132,3 +133,27 @@ def test_fast_enough_for_every_bead() -> None:
     for i, bead in enumerate(beads):
         compare_bead_facts({lang: f"{text} ({i})" for lang, text in bead.items()})  # defeat the cache
     assert time.perf_counter() - started < 5.0
+
+
+def test_a_version_in_a_language_without_rules_still_votes_on_numbers_in_digits():
+    # issue 13, item 8: fr says 14.x, id and pt say 20.x; pt has no rules, and id was blamed
+    texts = {
+        "en": "You need Node.js 20.x or later to build the site.",
+        "fr": "Vous avez besoin de Node.js 14.x ou plus récent pour construire le site.",
+        "id": "Anda memerlukan Node.js 20.x atau lebih baru untuk membangun situs.",
+        "pt": "Você precisa do Node.js 20.x ou superior para compilar o site.",
+    }
+    (d,) = compare_bead_facts(texts)
+    assert (d.kind, d.divergent, set(d.reference)) == ("number", ("fr",), {"en", "id", "pt"})
+    del texts["en"]
+    (d,) = compare_bead_facts(texts)
+    assert d.divergent == ("fr",)
+
+
+def test_a_language_without_rules_votes_on_nothing_but_numbers():
+    texts = {
+        "de": "Das Museum ist am Montag nicht geöffnet.",
+        "fr": "Le musée n'est pas ouvert le lundi.",
+        "pt": "O museu abre na segunda-feira.",  # no rules for pt: its polarity is not judged
+    }
+    assert compare_bead_facts(texts) == []

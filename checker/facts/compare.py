@@ -87,7 +87,7 @@ def _overlaps(f: Fact, spans: Sequence[tuple[int, int]]) -> bool:
 def _extract(text: str, lang: str) -> tuple[Fact, ...]:
     rl = rule_lang(lang)
     if rl is None:
-        return ()
+        return _numbers_in_digits(text)
     dates = extract_dates(text, rl)
     times = [t for t in extract_relative_times(text, rl) if not _overlaps(t, [(d.start, d.end) for d in dates])]
     temporal = [(f.start, f.end) for f in dates + times]
@@ -98,6 +98,23 @@ def _extract(text: str, lang: str) -> tuple[Fact, ...]:
     ]
     facts = numbers + dates + times + extract_entities(text, rl) + extract_negations(text, rl)
     return tuple(sorted(facts, key=lambda f: (f.start, f.kind)))
+
+
+def _numbers_in_digits(text: str) -> tuple[Fact, ...]:
+    """A language without rules still votes on numbers in digits ("Node.js 20.x"): read with
+    either separator convention (1.000 / 1,000), a number matches what either reading says."""
+    by_span: dict[tuple[int, int], Fact] = {}
+    for style in ("en", "de"):
+        for f in extract_numbers(text, style):
+            if not has_digits(f):
+                continue
+            seen = by_span.get((f.start, f.end))
+            if seen is None:
+                by_span[(f.start, f.end)] = f
+            elif seen.value[1] == f.value[1]:
+                readings = tuple(dict.fromkeys((*seen.value[0], *f.value[0])))
+                by_span[(f.start, f.end)] = Fact(f.kind, (readings, f.value[1]), f.start, f.end, f.text)
+    return tuple(sorted(by_span.values(), key=lambda f: f.start))
 
 
 def extract_facts(text: str, lang: str) -> list[Fact]:
@@ -290,18 +307,27 @@ def _compare_negation(
 
 def compare_bead_facts(texts: Mapping[str, str]) -> list[FactDivergence]:
     """Divergences between the versions of one bead ({lang: text}), most important kinds first."""
-    usable = {lang: t for lang, t in texts.items() if t and t.strip() and rule_lang(lang)}
+    out: list[FactDivergence] = []
+    # Numbers in digits are compared in every language (a version in a language without rules
+    # still votes on who changed one); the other kinds only where rules exist.
+    for kind in _KINDS:
+        out.extend(_compare_kind(kind, *_voters(texts, every_language=kind == "number")))
+    out.extend(_compare_negation(*_voters(texts, every_language=False)))
+    return out
+
+
+def _voters(
+    texts: Mapping[str, str], every_language: bool
+) -> tuple[dict[str, list[Fact]], dict[str, str], list[str]]:
+    """(facts, texts, candidates to blame) of the versions that take part: with two, the English
+    version (else the first) is the reference and only the other is a candidate."""
+    usable = {lang: t for lang, t in texts.items() if t and t.strip() and (every_language or rule_lang(lang))}
     if len(usable) < 2:
-        return []
-    facts = {lang: extract_facts(t, lang) for lang, t in usable.items()}
+        return {}, {}, []
     langs = list(usable)
     if len(langs) == 2:
         reference = next((lang for lang in langs if rule_lang(lang) == "en"), langs[0])
         candidates = [lang for lang in langs if lang != reference]
     else:
         candidates = langs
-    out: list[FactDivergence] = []
-    for kind in _KINDS:
-        out.extend(_compare_kind(kind, facts, usable, candidates))
-    out.extend(_compare_negation(facts, usable, candidates))
-    return out
+    return {lang: extract_facts(t, lang) for lang, t in usable.items()}, usable, candidates
