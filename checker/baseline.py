@@ -32,6 +32,7 @@ from typing import Any
 
 from .atomic_write import write_atomic
 from .errors import InputError
+from .validate import read_json_file
 from .records import Finding, RunResult
 from .suppress import SuppressionReport
 
@@ -107,20 +108,7 @@ def save_baseline(baseline: Baseline, path: str | Path) -> None:
 def load_baseline(path: str | Path) -> Baseline:
     """Read and check a baseline file; any problem is an InputError naming it (exit 2)."""
     where = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(where, "no such baseline file", _CREATE) from None
-    except IsADirectoryError:
-        raise InputError(where, "is a folder, not a baseline file", _CREATE) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(where, f"is not UTF-8 text (byte {exc.start})", _CREATE) from exc
-    except OSError as exc:
-        raise InputError(where, f"cannot be read ({exc.strerror or exc})") from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(where, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", _CREATE) from exc
+    data = read_json_file(path, "baseline", _CREATE, _CREATE)
     if not isinstance(data, Mapping) or data.get("schema") != SCHEMA:
         found = data.get("schema") if isinstance(data, Mapping) else None
         raise InputError(where, f"is not a checker baseline (schema {found!r}, expected {SCHEMA!r})", _CREATE)

@@ -450,15 +450,25 @@ def _cmd_pairs(args: argparse.Namespace) -> int:
 
 
 def _read_report(path: Path):
-    """A saved JSON report as a RunResult; a missing or foreign file is a CheckerError (exit 2)."""
-    from .records import run_result_from_json
+    """A saved JSON report as a RunResult; a missing, foreign or malformed file is an
+    InputError (exit 2) naming the field that is wrong (validate.py)."""
+    from .records import SCHEMA, SEVERITIES, run_result_from_json
+    from .validate import REPORT_SHAPE, checked_shape, read_json_file
 
-    try:
-        return run_result_from_json(json.loads(path.read_text(encoding="utf-8")))
-    except FileNotFoundError:
-        raise CheckerError(f"{path}: no such file")
-    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, ValueError, TypeError, AttributeError) as exc:
-        raise CheckerError(f"{path}: not a checker JSON report ({exc})") from exc
+    fix = "pass a JSON report written by `checker check --json`"
+    data = read_json_file(path, "report", fix)
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        found = data.get("schema") if isinstance(data, dict) else None
+        raise CheckerError(f"{path}: not a checker JSON report (schema {found!r}, expected {SCHEMA!r})")
+
+    def severities(report) -> str | None:
+        for group in ("findings", "notes"):
+            for n, f in enumerate(report.get(group, [])):
+                if f["severity"] not in SEVERITIES:
+                    return f"{group}[{n}].severity is {f['severity']!r}, not one of {', '.join(SEVERITIES)}"
+        return None
+
+    return run_result_from_json(checked_shape(data, REPORT_SHAPE, str(path), fix, severities))
 
 
 def _cmd_baseline(args: argparse.Namespace) -> int:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .validate import read_json_file
 from .records import RunResult
 
 SCHEMA = "checker-decisions/1"
@@ -55,22 +56,7 @@ class Decisions:
 def load_decisions(path: str | Path) -> Decisions:
     """Read and validate a decisions file; any problem is an InputError naming the file (exit 2)."""
     where = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(where, "no such decisions file", "export one with the HTML report's “Export decisions” button")
-    except IsADirectoryError:
-        raise InputError(where, "is a folder, not a decisions file")
-    except OSError as exc:
-        raise InputError(where, f"cannot be read ({exc.strerror or exc})")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(where, f"is not UTF-8 text (byte {exc.start})", "save it as UTF-8") from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(where, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", _FIX) from exc
+    data = read_json_file(path, "decisions", _FIX, "export one with the HTML report's “Export decisions” button")
     return parse_decisions(data, where)
 
 

@@ -20,6 +20,7 @@ from .formats.decoding import decode_text
 from .markdown import MARKDOWN_SUFFIXES
 from .own_reports import OwnReports
 from .records import Document
+from .validate import has_surrogate, printable_path
 from .units import documents_from_parsed
 
 TEXT_SUFFIXES = (".txt", *MARKDOWN_SUFFIXES)
@@ -66,7 +67,7 @@ def collect_paths(
                 hidden = next((i for i, part in enumerate(rel) if part.startswith(".")), None)
                 if hidden is not None:
                     if hidden == len(rel) - 1 and passed_over is not None:  # a hidden folder once, not its files
-                        passed_over.append(LoadProblem(str(f), "hidden, not scanned"))
+                        passed_over.append(LoadProblem(printable_path(f), "hidden, not scanned"))
                     continue
                 if not f.is_file():
                     continue
@@ -74,7 +75,7 @@ def collect_paths(
                 if reason is None:
                     found.append(f)
                 elif passed_over is not None:
-                    passed_over.append(LoadProblem(str(f), reason))
+                    passed_over.append(LoadProblem(printable_path(f), reason))
             if not found:
                 raise InputError(
                     raw,
@@ -83,6 +84,8 @@ def collect_paths(
                 )
             inside = _inside(p, found, refused)
             paths.extend(f for f in inside if own is None or own.keep(f))
+        elif p.is_file() and has_surrogate(raw):
+            raise _undecodable_name(p)
         elif p.is_file():
             paths.append(p)
         else:
@@ -101,18 +104,25 @@ def _inside(folder: Path, files: list[Path], refused: list[LoadProblem] | None) 
     kept: list[Path] = []
     for f in files:
         target = f.resolve()
-        if target.is_relative_to(root):
+        if has_surrogate(str(f)):  # its name could be neither printed nor written into a report
+            error = _undecodable_name(f)
+        elif target.is_relative_to(root):
             kept.append(f)
             continue
-        error = InputError(
-            str(f),
-            f"a symbolic link to {target}, outside the folder checked: not read",
-            "copy the file into the folder, or name it on the command line if you trust it",
-        )
+        else:
+            error = InputError(
+                str(f),
+                f"a symbolic link to {target}, outside the folder checked: not read",
+                "copy the file into the folder, or name it on the command line if you trust it",
+            )
         if refused is None:
             raise error
         refused.append(LoadProblem(error.path, str(error)))
     return kept
+
+
+def _undecodable_name(path: Path) -> InputError:
+    return InputError(printable_path(path), "the file name is not valid UTF-8: not read", "rename the file (e.g. with convmv)")
 
 
 def _not_scanned_because(path: Path) -> str | None:

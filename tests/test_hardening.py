@@ -276,3 +276,94 @@ def test_cache_info_with_a_cache_size_of_zero_keeps_the_entries(workdir, capsys)
     (workdir / "checker.toml").write_text("[cache]\nmax_mb = 0\n", encoding="utf-8")
     assert cli.main(["cache", "info"]) == 0
     assert _cache_rows(default_store_path()) == 50
+
+
+# --- content that once crashed a run ---------------------------------------------------------------------------
+
+PO_HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset={charset}\\n"\n"Language: fr\\n"\n\n'
+PO_ENTRIES = 'msgid "The council approved the new budget."\nmsgstr "Le conseil a approuvé le nouveau budget."\n'
+DEEP = "[" * 100_000 + "]" * 100_000
+LONG_INT = "1" * 5000
+
+
+def _bad_catalogue(site: Path, name: str, body: str | bytes) -> Path:
+    path = site / name
+    path.write_bytes(body if isinstance(body, bytes) else body.encode("utf-8"))
+    return path
+
+
+CRASHING_FILES = {
+    "json lone surrogate": ("es.json", '{"a": "El consejo \\ud800 aprobó."}', "a string holds the lone surrogate \\ud800"),
+    "yaml lone surrogate": ("es.yaml", 'a: "El consejo \\ud800 aprobó."\n', "line 1 holds the lone surrogate \\ud800"),
+    "json integer over the digit limit": ("es.json", '{"a": "El consejo.", "n": ' + LONG_INT + "}", "holds a number checker will not read"),
+    "json 100k deep": ("es.json", '{"a": ' + DEEP + "}", "is nested too deeply to read"),
+    "po charset=rot13": ("es.po", PO_HEADER.format(charset="rot13") + PO_ENTRIES, "declares charset=rot13, which is not a character set"),
+    "po charset=base64": ("es.po", PO_HEADER.format(charset="base64") + PO_ENTRIES, "declares charset=base64, which is not a character set"),
+    "po charset=hex": ("es.po", PO_HEADER.format(charset="hex") + PO_ENTRIES, "declares charset=hex, which is not a character set"),
+    "po charset=zlib": ("es.po", PO_HEADER.format(charset="zlib") + PO_ENTRIES, "declares charset=zlib, which is not a character set"),
+    "po charset=undefined": ("es.po", PO_HEADER.format(charset="undefined") + PO_ENTRIES, "declares charset=undefined, which is not a character set"),
+    "po duplicate msgid": ("es.po", PO_HEADER.format(charset="UTF-8") + PO_ENTRIES + "\n" + PO_ENTRIES,
+                           "the msgid 'The council approved the new budget.' is defined twice (lines 6 and 9)"),
+}
+
+
+@pytest.mark.parametrize("case", list(CRASHING_FILES))
+def test_content_that_crashed_the_run_is_named_and_the_rest_checked(workdir, backends, capsys, case):
+    name, body, message = CRASHING_FILES[case]
+    site = write_site(workdir / "site")
+    _bad_catalogue(site, name, body)
+    code, err, _ = check(capsys, "site")
+    assert code == 2, err
+    assert err[0].startswith(f"checker: error: {Path('site') / name}: {message}"), err
+    assert err[-1] == "checker: 1 file could not be checked (named above); the reports cover the rest"
+    data = report(workdir / "reports" / "site.json")
+    assert sorted(v["lang"] for vs in data["version_sets"] for v in vs["versions"]) == ["de", "fr", "id"]
+
+
+def test_a_duplicate_xliff_unit_id_is_named(workdir, backends, capsys):
+    unit = '<trans-unit id="budget"><source>The council approved the new budget.</source><target>Le conseil a approuvé le nouveau budget.</target></trans-unit>\n'
+    xliff = ('<?xml version="1.0"?>\n<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">\n'
+             '<file source-language="en" target-language="fr" datatype="plaintext" original="x"><body>\n'
+             + unit + unit + "</body></file></xliff>\n")
+    site = write_site(workdir / "site")
+    _bad_catalogue(site, "messages.fr.xlf", xliff)
+    code, err, _ = check(capsys, "site")
+    assert code == 2
+    assert err[0] == f"checker: error: {Path('site') / 'messages.fr.xlf'}: the unit id 'budget' is defined twice (lines 4 and 5) (keep one entry per key)"
+
+
+def test_a_file_name_that_is_not_utf8_is_named_and_the_rest_checked(workdir, backends, capsys):
+    site = write_site(workdir / "site")
+    os.rename(site / "fr.txt", os.fsencode(site) + b"/fr\xff.txt")
+    code, err, _ = check(capsys, "site")
+    assert code == 2
+    assert err[0] == f"checker: error: {Path('site') / 'fr'}\\xff.txt: the file name is not valid UTF-8: not read (rename the file (e.g. with convmv))"
+    data = report(workdir / "reports" / "site.json")
+    assert sorted(v["lang"] for vs in data["version_sets"] for v in vs["versions"]) == ["de", "id"]
+
+
+JSON_FILE_CASES = {
+    "integer over the digit limit": (LONG_INT, "holds a number checker will not read"),
+    "100k deep": (DEEP, "is nested too deeply to read"),
+    "lone surrogate": ('"\\udc00"', "a string holds the lone surrogate \\udc00"),
+}
+
+
+@pytest.mark.parametrize("case", list(JSON_FILE_CASES))
+@pytest.mark.parametrize("role", ["baseline", "decisions", "saved report"])
+def test_a_hostile_baseline_decisions_file_or_saved_report_is_named(workdir, backends, capsys, case, role):
+    value, message = JSON_FILE_CASES[case]
+    write_site(workdir / "site")
+    bad = workdir / "bad.json"
+    schema = {"baseline": "checker-baseline/1", "decisions": "checker-decisions/1", "saved report": "checker-report/1"}[role]
+    bad.write_text(f'{{"schema": "{schema}", "x": {value}}}', encoding="utf-8")
+    from checker import cli
+
+    argv = {
+        "baseline": ["check", "site", "--baseline", str(bad)],
+        "decisions": ["check", "site", "--decisions", str(bad)],
+        "saved report": ["report", str(bad)],
+    }[role]
+    code = cli.main(argv)
+    err = capsys.readouterr().err.splitlines()
+    assert code == 2 and len(err) == 1 and err[0].startswith(f"checker: error: {bad}: {message}"), err

@@ -16,9 +16,24 @@ _BOMS = (
 _PO_CHARSET = re.compile(rb"charset=([A-Za-z0-9_.:-]+)")
 
 
+# Codecs Python knows that are no character set a file can be written in: transforms
+# (rot13, base64, zlib, …) are caught by `_is_text_encoding`; these decode text escapes or
+# domain names, or nothing at all.
+_NOT_CHARSETS = frozenset({"undefined", "idna", "punycode", "unicode-escape", "raw-unicode-escape", "utf-7"})
+
+
+def _charset(name: str, path: str) -> str:
+    """The codec for a charset a file declares; an InputError for one that is not a character set."""
+    codec = codecs.lookup(name)
+    if not getattr(codec, "_is_text_encoding", True) or codec.name in _NOT_CHARSETS:
+        raise InputError(path, f"declares charset={name}, which is not a character set", "declare charset=UTF-8 and save the file as UTF-8")
+    return codec.name
+
+
 def decode(data: bytes, path: str, fallback: str = "utf-8") -> str:
     """A BOM wins; else `fallback` (UTF-8 unless the file declares otherwise). Refuses binary and empty files."""
-    if codecs.lookup(fallback).name == "utf-8":
+    fallback = _charset(fallback, path)
+    if fallback == "utf-8":
         return decode_text(data, path)  # one decoder, one set of messages, for every UTF file
     if not data.strip():
         raise InputError(path, "file is empty", "remove it or add the text")
@@ -28,10 +43,11 @@ def decode(data: bytes, path: str, fallback: str = "utf-8") -> str:
     encoding = encoding or fallback
     try:
         text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:  # UnicodeDecodeError, or a codec's own UnicodeError
+        where = f" (byte {exc.start})" if isinstance(exc, UnicodeDecodeError) else ""
         raise InputError(
             path,
-            f"not valid {encoding} (byte {exc.start})",
+            f"not valid {encoding}{where}",
             "convert it, e.g. `iconv -f latin1 -t utf-8 FILE > FILE.utf8`",
         ) from exc
     if not text.strip():
@@ -45,7 +61,8 @@ def po_charset(data: bytes) -> str:
     if m:
         name = m.group(1).decode("ascii")
         try:
-            return codecs.lookup(name).name
+            codecs.lookup(name)
+            return name  # as declared, for messages; decode() checks it is a character set
         except LookupError:
             pass  # "CHARSET" in a fresh template, or a typo: UTF-8 is the sane guess
     return "utf-8"

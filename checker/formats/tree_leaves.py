@@ -18,6 +18,7 @@ from json.decoder import scanstring
 import yaml
 
 from ..errors import InputError
+from ..validate import parse_json
 
 # Aliases let a small YAML file name a huge tree ("billion laughs" with *refs); walking stops here.
 MAX_NODES = 500_000
@@ -47,12 +48,7 @@ class Tree:
 
 
 def json_leaves(path: str, text: str) -> Tree:
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            path, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", "fix the syntax, e.g. with `python -m json.tool FILE`"
-        ) from exc
+    parse_json(text, path, "fix the syntax, e.g. with `python -m json.tool FILE`")  # bounds: validate.py
     walker = _JsonWalker(text)
     start = _WS.match(text).end()
     walker.value(start, ())
