@@ -10,7 +10,14 @@ auch", "non seulement", "tidak hanya", "not only" (= "also"); "ne ... que"
 (= "only"); "nicht zuletzt", "not least"; "ohne Zweifel", "sans doute",
 "tanpa ragu", "no doubt" (= "certainly"); Indonesian "tidak ter-" adjectives
 ("tak terpisahkan" = "inseparable"), which other languages write as one word
-with a prefix.
+with a prefix; "but not limited to" (= "including") in lists, whose translations
+("tidak terbatas pada", "sans s'y limiter", "unter anderem") rarely keep a cue.
+
+Privative prepositions ("ohne", "sans", "tanpa", "without") negate a noun, not the
+clause, and UI strings move them into the word ("Drucken ohne Kabel" / "Wireless
+printing" / "Impression sans fil"): they are lexical negatives, not cues. French "pas"
+without "ne" is a cue where it opens a sentence or clause ("Pas de compte ?", "…, pas
+encore"), the style of UI strings and headings; elsewhere it is as often a step.
 """
 
 from __future__ import annotations
@@ -25,16 +32,16 @@ LANGS = ("de", "fr", "id", "en")
 _CUES: dict[str, frozenset[str]] = {
     "de": frozenset({
         "nicht", "kein", "keine", "keinen", "keinem", "keiner", "keines", "keins", "nie", "niemals", "nichts",
-        "niemand", "niemandem", "niemanden", "ohne", "weder", "nirgends", "nirgendwo", "keineswegs", "keinesfalls",
+        "niemand", "niemandem", "niemanden", "weder", "nirgends", "nirgendwo", "keineswegs", "keinesfalls",
     }),
     # "ne" is handled with its partner word; a lone "pas" is as often a step ("les premiers pas").
     # "non" mostly negates a word, not the sentence ("à but non lucratif"): a lexical negative below.
-    "fr": frozenset({"sans"}),
+    "fr": frozenset(),
     "id": frozenset({
-        "tidak", "tak", "bukan", "belum", "tanpa", "jangan", "tiada", "bukanlah", "tidaklah", "takkan", "enggak",
+        "tidak", "tak", "bukan", "belum", "jangan", "tiada", "bukanlah", "tidaklah", "takkan", "enggak",
         "nggak", "gak",
     }),
-    "en": frozenset({"not", "no", "never", "without", "none", "nothing", "nobody", "neither", "nowhere", "cannot"}),
+    "en": frozenset({"not", "no", "never", "none", "nothing", "nobody", "neither", "nowhere", "cannot"}),
 }
 
 # Multi-word phrases that start with a cue but do not negate (matched on lowercase words).
@@ -44,10 +51,11 @@ _NOT_NEGATIONS: dict[str, tuple[tuple[str, ...], ...]] = {
     "de": (("nicht", "nur"), ("nicht", "bloß"), ("nicht", "allein"), ("nicht", "zuletzt"), ("ohne", "zweifel"),
            ("ohne", "jeden", "zweifel"), ("ohne", "jeglichen", "zweifel"), ("oder", "nicht"), ("mit", "oder", "ohne"),
            ("mit", "und", "ohne"), ("nicht", "lange", "danach"), ("nicht", "lange", "nach"),
-           ("nicht", "lange", "später")),
+           ("nicht", "lange", "später"), ("aber", "nicht", "beschränkt"), ("aber", "nicht", "begrenzt"),
+           ("jedoch", "nicht", "beschränkt"), ("aber", "nicht", "ausschließlich")),
     "fr": (("non", "seulement"), ("non", "plus"), ("pas", "seulement"), ("pas", "uniquement"), ("pas", "que"),
            ("sans", "doute"), ("sans", "aucun", "doute"), ("sans", "précédent"), ("non", "loin"),
-           ("avec", "ou", "sans"), ("ou", "sans")),
+           ("avec", "ou", "sans"), ("ou", "sans"), ("mais", "pas", "uniquement"), ("mais", "pas", "exclusivement")),
     "id": (("tidak", "hanya"), ("tidak", "saja"), ("tidak", "cuma"), ("tidak", "sekadar"), ("bukan", "hanya"),
            ("bukan", "saja"), ("bukan", "cuma"), ("bukan", "sekadar"), ("tak", "hanya"), ("tak", "saja"),
            ("tanpa", "ragu"), ("tidak", "diragukan"), ("mau", "tidak", "mau"), ("suka", "tidak", "suka"),
@@ -57,7 +65,8 @@ _NOT_NEGATIONS: dict[str, tuple[tuple[str, ...], ...]] = {
     "en": (("not", "only"), ("not", "just"), ("not", "merely"), ("not", "least"), ("no", "doubt"),
            ("without", "doubt"), ("without", "a", "doubt"), ("without", "any", "doubt"), ("none", "other"),
            ("or", "not"), ("or", "without"), ("not", "long", "after"), ("not", "long", "ago"),
-           ("not", "long", "before")),
+           ("not", "long", "before"), ("but", "not", "limited"), ("but", "are", "not", "limited"),
+           ("but", "is", "not", "limited"), ("but", "not", "exclusively")),
 }
 
 # French: the second half of "ne ... pas"; a "ne" without one (expletive "ne", "ne ... que") does not negate.
@@ -91,6 +100,12 @@ def _starts_phrase(low: list[str], k: int, phrases: tuple[tuple[str, ...], ...])
     return False
 
 
+def _opens_clause(text: str, start: int) -> bool:
+    """True when the word at `start` opens the text, a sentence or a clause (after , ; : or a bracket)."""
+    before = text[:start].rstrip(" \t\u00a0\u202f*_\"'«“‘(")
+    return not before or before[-1] in ".!?…:;,\n" or text[len(before) : start].strip().startswith("(")
+
+
 def _fact(text: str, first: Word, last: Word, cue: str) -> Fact:
     return Fact("negation", cue, first.start, last.end, text[first.start : last.end])
 
@@ -110,6 +125,8 @@ def extract_negations(text: str, lang: str) -> list[Fact]:
         if k in used:
             continue
         cue = lk in _CUES[lang] or (lang == "en" and lk.endswith("n") and text[w.end : w.end + 2] in ("'t", "’t"))
+        if lang == "fr" and lk == "pas":
+            cue = _opens_clause(text, w.start)  # "Pas de compte ?", "…, pas encore": no "ne" in this style
         if lang == "fr" and lk in _FR_STANDALONE:
             # "Aucune réponse." negates; "plus que jamais", "à jamais", "sans rien" do not.
             prev = low[k - 1] if k else ""
@@ -178,14 +195,14 @@ def _french_ne(text: str, ws: list[Word], low: list[str], used: set[int]) -> lis
 
 _LEXICAL: dict[str, frozenset[str]] = {
     "en": frozenset({
-        "lack", "lacks", "lacked", "lacking", "absence", "absent", "fail", "fails", "failed", "failing", "failure",
+        "without", "lack", "lacks", "lacked", "lacking", "absence", "absent", "fail", "fails", "failed", "failing", "failure",
         "refuse", "refuses", "refused", "refusal", "deny", "denies", "denied", "unaware", "hardly", "barely",
         "scarcely", "rarely", "seldom", "nor", "instead", "prevent", "prevents", "prevented", "preventing", "avoid",
         "avoids", "avoided", "ban", "banned", "bans", "reject", "rejects", "rejected", "silent", "silence",
         "surprise", "surprised", "surprising", "unless", "impossible", "free", "except",
     }),
     "de": frozenset({
-        "kaum", "selten", "fehlen", "fehlt", "fehlte", "fehlten", "fehlend", "fehlende", "fehlenden", "mangel",
+        "ohne", "kaum", "selten", "fehlen", "fehlt", "fehlte", "fehlten", "fehlend", "fehlende", "fehlenden", "mangel",
         "mangels", "mangelnde", "mangelnden", "mangelnder", "verweigern", "verweigert", "verweigerte", "scheitern",
         "scheiterte", "gescheitert", "verhindern", "verhindert", "verhinderte", "vermeiden", "vermeidet",
         "vermieden", "statt", "anstatt", "schweigen", "schweigt", "schwiegen", "schweigend", "überrascht",
@@ -193,14 +210,14 @@ _LEXICAL: dict[str, frozenset[str]] = {
         "verbot", "wenig",
     }),
     "fr": frozenset({
-        "non", "peu", "manque", "manquer", "manqué", "manquent", "manquait", "absence", "absent", "absente", "échec",
+        "sans", "non", "peu", "manque", "manquer", "manqué", "manquent", "manquait", "absence", "absent", "absente", "échec",
         "échoué", "échouer", "échoue", "refus", "refuser", "refusé", "refuse", "refusent", "nier", "nié", "nie",
         "ignorer", "ignore", "ignorait", "ignorent", "ignoré", "ignorant", "privé", "privés", "privée", "privées",
         "rarement", "éviter", "évite", "évité", "empêcher", "empêche", "empêché", "interdit", "interdire", "silence",
         "silencieux", "muet", "muette", "surpris", "surprise", "inattendu", "inattendue", "sauf", "libre", "exempt",
     }),
     "id": frozenset({
-        "kurang", "kekurangan", "kurangnya", "gagal", "kegagalan", "menolak", "ditolak", "penolakan", "jarang",
+        "tanpa", "kurang", "kekurangan", "kurangnya", "gagal", "kegagalan", "menolak", "ditolak", "penolakan", "jarang",
         "mustahil", "mencegah", "dicegah", "menghindari", "dihindari", "bungkam", "terkejut", "mengejutkan",
         "kejutan", "melainkan", "bukannya", "non", "minim", "bebas", "kecuali", "dilarang", "larangan",
         "melarang", "lalai",
