@@ -20,6 +20,7 @@ from checker.backends import e5
 from checker.errors import ModelUnavailableError
 
 # the fixtures and helpers of the bad-input cases: a private working folder, fake models
+from conftest import BROWSER_MARKS
 from test_bad_input import backends, check, report, workdir, write_site  # noqa: F401
 
 HAS_GCC = shutil.which("gcc") is not None
@@ -367,3 +368,146 @@ def test_a_hostile_baseline_decisions_file_or_saved_report_is_named(workdir, bac
     code = cli.main(argv)
     err = capsys.readouterr().err.splitlines()
     assert code == 2 and len(err) == 1 and err[0].startswith(f"checker: error: {bad}: {message}"), err
+
+
+# --- saved reports rendered as HTML ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def saved_report(workdir, backends, capsys) -> dict:
+    """A real report with findings (an omission in fr), as `checker check --json` saves it."""
+    import json
+
+    write_site(workdir / "site", missing={"fr": 1})
+    code, _, _ = check(capsys, "site", "--json", "saved.json", "--fail-on", "never")
+    assert code == 0
+    data = json.loads((workdir / "saved.json").read_text(encoding="utf-8"))
+    assert data["findings"] and data["version_sets"][0]["alignment"]
+    return data
+
+
+def _report_cli(workdir: Path, capsys, data: dict, *extra: str) -> tuple[int, list[str]]:
+    import json
+
+    from checker import cli
+
+    (workdir / "crafted.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    code = cli.main(["report", "crafted.json", "--html", "crafted.html", *extra])
+    return code, capsys.readouterr().err.splitlines()
+
+
+MALFORMED = {
+    "segment line as markup": (("version_sets", 0, "alignment", 0, "members", "de", 0, "line"), '1"><meta http-equiv="refresh" content="0;url=https://evil.example/">',
+                               'version_sets[0].alignment[0].members.de[0].line is a string, not int'),
+    "finding line as markup": (("findings", 0, "versions", 0, "line"), "<form action=https://evil.example><button>ok</button></form>",
+                               "findings[0].versions[0].line is a string, not int"),
+    "chrf as a string": (("version_sets", 0, "alignment", 0, "chrf"), "high", "version_sets[0].alignment[0].chrf is a string, not int or number or null"),
+    "id as a number": (("findings", 0, "id"), 12, "findings[0].id is a number, not str"),
+    "evidence as a list": (("findings", 0, "evidence"), ["a"], "findings[0].evidence is a list, not dict"),
+    "severity as an object": (("findings", 0, "severity"), {"x": 1}, "findings[0].severity is an object, not str"),
+    "unknown severity": (("findings", 0, "severity"), "catastrophic", "findings[0].severity is 'catastrophic', not one of major, minor, info"),
+    "text null": (("findings", 0, "versions", 0, "text"), None, "findings[0].versions[0].text is null, not str"),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED))
+def test_a_saved_report_with_malformed_fields_is_named_not_a_traceback(saved_report, workdir, capsys, case):
+    where, value, message = MALFORMED[case]
+    target = saved_report
+    for step in where[:-1]:
+        target = target[step]
+    target[where[-1]] = value
+    code, err = _report_cli(workdir, capsys, saved_report)
+    assert code == 2 and err == [
+        f"checker: error: crafted.json: not a valid checker report: {message} (pass a JSON report written by `checker check --json`)"
+    ]
+    assert not (workdir / "crafted.html").exists()
+
+
+BIDI = "Der Preis ist \u202e0102\u202c Euro."
+
+
+def test_a_bidi_override_is_shown_not_obeyed_in_the_report(saved_report, workdir, capsys):
+    saved_report["findings"][0]["message"] = BIDI
+    saved_report["findings"][0]["versions"][0]["text"] = BIDI
+    assert _report_cli(workdir, capsys, saved_report)[0] == 0
+    html = (workdir / "crafted.html").read_text(encoding="utf-8")
+    assert "\u202e" not in html and "Der Preis ist \\u202e0102\\u202c Euro." in html
+
+
+def test_github_annotations_show_an_escape_byte_in_a_file_name(saved_report, workdir, capsys):
+    from checker.emit.github import render_github
+    from checker.records import run_result_from_json
+
+    saved_report["findings"][0]["versions"][0]["path"] = "site/\x1b]8;;https://evil.example\x07fr.txt"
+    out = render_github(run_result_from_json(saved_report))
+    assert "\x1b" not in out and "\x07" not in out and "\\x1b]8;;https" in out
+
+
+HOSTILE_STRINGS = [
+    '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
+    "<form action=https://evil.example><input name=q><button>go</button></form>",
+    '<a href="https://evil.example/">click</a>', "<img src=x onerror=alert(1)>", "<script>alert(2)</script>",
+    '"><svg onload=alert(3)>', "'><iframe srcdoc='<script>parent.__pwned=1</script>'>", "</title><base href=//evil.example/>",
+    "<style>body{display:none}</style>", '<link rel=stylesheet href="https://evil.example/x.css">', "\u202e<b>rtl</b>",
+    "javascript:alert(4)", "<!--", "]]>", "&lt;script&gt;",
+]
+
+
+def _hostile_everywhere(data, draw_string):
+    """Every string value of the report replaced (but its schema and the severities, which must stay valid)."""
+    if isinstance(data, dict):
+        return {k: v if k in ("schema", "severity") else _hostile_everywhere(v, draw_string) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_hostile_everywhere(v, draw_string) for v in data]
+    return draw_string() if isinstance(data, str) else data
+
+
+
+
+def _browser_test(fn):
+    for mark in BROWSER_MARKS:
+        fn = mark(fn)
+    return fn
+
+
+@_browser_test
+def test_a_saved_report_with_hostile_strings_in_every_field_injects_nothing(saved_report, workdir, capsys, browser):
+    """hypothesis: any mix of hostile strings in every string field of a saved report; the page
+    chromium builds from `checker report --html` holds only the report's own elements."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    strings = st.one_of(st.sampled_from(HOSTILE_STRINGS), st.text(max_size=12),
+                        st.tuples(st.sampled_from(HOSTILE_STRINGS), st.text(max_size=6)).map("".join))
+
+    @settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(st.data())
+    def render(data):
+        crafted = _hostile_everywhere(saved_report, lambda: data.draw(strings))
+        code, err = _report_cli(workdir, capsys, crafted)
+        assert code == 0, err
+        requests.clear()
+        page.goto((workdir / "crafted.html").as_uri())
+        injected = page.evaluate("""() => {
+            const bad = [];
+            for (const el of document.querySelectorAll('*')) {
+                const tag = el.tagName.toLowerCase();
+                if (['form', 'input', 'iframe', 'base', 'img', 'object', 'embed', 'frame'].includes(tag)) bad.push(tag);
+                if (tag === 'meta' && el.httpEquiv && el.httpEquiv !== 'Content-Security-Policy') bad.push('meta ' + el.httpEquiv);
+                if (tag === 'a' && el.getAttribute('href') && !el.getAttribute('href').startsWith('#')) bad.push('a ' + el.href);
+                if (tag === 'link' && el.rel !== 'icon') bad.push('link ' + el.rel);
+                for (const a of el.attributes) if (a.name.startsWith('on') || a.name === 'style') bad.push(tag + ' ' + a.name);
+            }
+            return {bad, scripts: document.scripts.length, sheets: document.styleSheets.length,
+                    text: document.body.innerText.includes('\\u202e')};
+        }""")
+        assert injected == {"bad": [], "scripts": 1, "sheets": 1, "text": False}
+        assert page.url == (workdir / "crafted.html").as_uri()  # no redirect
+        assert all(url.startswith(("file:", "data:")) for url in requests), requests
+
+    render()
+    page.close()

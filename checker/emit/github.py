@@ -24,6 +24,7 @@ from pathlib import Path
 
 from checker.emit.files import document_texts, finding_place, missing_sentence, other_versions, primary_version, report_path
 from checker.emit.order import severity_rank
+from checker.emit.visible import show_controls
 from checker.records import SEVERITIES, Finding, RunResult
 
 COMMANDS = {"major": "error", "minor": "warning", "info": "notice"}
@@ -51,8 +52,9 @@ def render_github(result: RunResult, *, full_report: str | None = None, base: Pa
 
 
 def escape_data(text: str) -> str:
-    """The message after `::` (GitHub's escapeData)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message after `::` (GitHub's escapeData); other control characters (an escape byte
+    in a file name) shown as codes, never passed to the log (visible.py)."""
+    return show_controls(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import escape
 from itertools import pairwise
 
+from checker.emit.markup import esc as escape  # the one HTML escaper (markup.esc)
 from checker.records import Span
 
 # Words not worth highlighting on their own when a pivot phrase has to be matched word by word.

@@ -56,7 +56,7 @@ def _render_version(version: FindingVersion, finding: Finding) -> str:
         f'<li class="version role-{esc(version.role)}">'
         f'<div class="version-head"><span class="lang">{esc(version.lang)}</span>'
         f' <span class="role role-{esc(version.role)}">{esc(version.role)}</span>'
-        f' <span class="loc">{esc(version.path)}:{version.line}</span>'
+        f' <span class="loc">{esc(version.path)}:{esc(version.line)}</span>'
         + (f' <span class="key" title="key">{esc(shown_key(version.key))}</span>' if version.key is not None else "")
         + "</div>"
         f"{_original(version, source_marks)}"

@@ -159,6 +159,6 @@ def _segment(seg: AlignedSegment, key: tuple[int, str, int], lang: str, placemen
     if seg.pivot and seg.pivot.strip() != seg.text.strip():
         pivot = f'<div class="pivot" lang="en">{render_marked(seg.pivot, placement.pivot_marks.get(key, []))}</div>'
     return (
-        f'<div class="seg" title="line {seg.line}">'
+        f'<div class="seg" title="line {esc(seg.line)}">'
         f'<div class="orig" lang="{esc(lang)}" dir="auto">{original}</div>{pivot}</div>'
     )

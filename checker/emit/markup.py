@@ -1,15 +1,19 @@
-"""Small HTML fragments shared by the report's sections. Every text passes through `esc`."""
+"""Small HTML fragments shared by the report's sections. Every text passes through `esc`, the one
+place text is escaped for HTML."""
 
 from __future__ import annotations
 
 from html import escape
 
+from checker.emit.visible import show_controls
 from checker.records import Finding
 
 
 def esc(value: object) -> str:
-    """Text or attribute value, HTML-escaped (quotes included)."""
-    return escape(str(value), quote=True)
+    """Text or attribute value, HTML-escaped (quotes included), with characters that would
+    reorder or hide the text around them shown as codes (visible.py). Every value the
+    report shows passes through here, numbers included."""
+    return escape(show_controls(str(value)), quote=True)
 
 
 def severity_badge(severity: str) -> str:

@@ -12,11 +12,11 @@ the cursor or recolour the terminal.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from checker.decisions import dismissed_summary
 from checker.emit.order import findings_by_version_set, severity_rank
+from checker.emit.visible import show_controls
 from checker.records import Finding, FindingVersion, RunResult, shown_key
 
 Paint = Callable[[str, str], str]  # (style, text) -> text, coloured or not
@@ -29,7 +29,6 @@ _ANSI = {
     "dim": "\x1b[2m",
 }
 _RESET = "\x1b[0m"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _QUOTE_MAX = 60
 _INDENT = " " * 9
 
@@ -120,8 +119,7 @@ def _short(text: str) -> str:
 
 def _clean(text: str) -> str:
     """Control characters shown as escapes (newlines and tabs as spaces)."""
-    text = text.replace("\n", " ").replace("\t", " ").replace("\r", " ")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return show_controls(text.replace("\n", " ").replace("\t", " ").replace("\r", " "))
 
 
 def _plural(n: int, noun: str) -> str:
