@@ -1,0 +1,120 @@
+"""The divergence model's verdict on one bead (checker/divergence): which version means something else.
+
+Every pair of versions is scored (P that the two differ in meaning, and per word P that
+the word diverges). With three or more versions the vote names the odd one out: a version
+whose P against every other version reaches `flag` while the others agree among themselves.
+With two versions no vote is possible: both are named. Spans are the words the model tags
+in the blamed version; the words it tags in the references are marked as references.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from ..config import ModelConfig
+from ..divergence.scorer import DivergenceScorer, PairDivergence
+from .divergence import Divergence
+from .wordlinks import LocatedWord
+
+
+def pair_scores(
+    words: Mapping[str, Sequence[LocatedWord]], scorer: DivergenceScorer
+) -> dict[tuple[str, str], PairDivergence]:
+    """Each unordered pair of versions (in the order of `words`) scored once."""
+    langs = [l for l, ws in words.items() if ws]
+    pairs = list(combinations(langs, 2))
+    matrices = {l: np.stack([w.vector for w in words[l]]).astype(np.float32) for l in langs}
+    scored = scorer.score([(matrices[a], matrices[b]) for a, b in pairs])
+    return dict(zip(pairs, scored))
+
+
+def _p(scores: Mapping[tuple[str, str], PairDivergence], a: str, b: str) -> float:
+    return (scores.get((a, b)) or scores[(b, a)]).probability
+
+
+def _tags(scores: Mapping[tuple[str, str], PairDivergence], of: str, against: str) -> np.ndarray:
+    if (of, against) in scores:
+        return scores[(of, against)].tags_a
+    return scores[(against, of)].tags_b
+
+
+def _spans(words: Sequence[LocatedWord], tags: np.ndarray, threshold: float) -> tuple[tuple[int, int], ...]:
+    """Marked words, adjacent ones joined into one span."""
+    spans: list[list[int]] = []
+    for i, (w, t) in enumerate(zip(words, tags)):
+        if t < threshold:
+            continue
+        if spans and i > 0 and tags[i - 1] >= threshold:
+            spans[-1][1] = w.end
+        else:
+            spans.append([w.start, w.end])
+    return tuple((s, e) for s, e in spans)
+
+
+def _quoted(words: Sequence[LocatedWord], tags: np.ndarray, threshold: float, most: int = 3) -> str:
+    """The most divergent marked words, for the message: ' ("keutuhan")'."""
+    marked = sorted((i for i, t in enumerate(tags) if t >= threshold), key=lambda i: -tags[i])[:most]
+    return f" ({', '.join(f'“{words[i].text}”' for i in sorted(marked))})" if marked else ""
+
+
+def _severity(p: float, cfg: ModelConfig) -> str:
+    return "major" if p >= cfg.major else "minor" if p >= cfg.minor else "info"
+
+
+def compare_learned(
+    words: Mapping[str, Sequence[LocatedWord]], scorer: DivergenceScorer, cfg: ModelConfig
+) -> list[Divergence]:
+    """`words`: per present version, every word of the bead (DocumentWords.every_word)."""
+    langs = [l for l, ws in words.items() if ws]
+    if len(langs) < 2:
+        return []
+    scores = pair_scores(words, scorer)
+    evidence_pairs = {f"{a}~{b}": round(s.probability, 3) for (a, b), s in scores.items()}
+    found = []
+    if len(langs) == 2:
+        a, b = langs
+        p = _p(scores, a, b)
+        if p >= cfg.flag:
+            found.append(Divergence(
+                kind="meaning",
+                severity="minor" if _severity(p, cfg) != "info" else "info",  # no vote: never major
+                score=p,
+                message=f"The {a} and {b} versions differ in meaning (divergence model, P={p:.2f}).",
+                divergent=(a, b),
+                reference=(),
+                spans={l: _spans(words[l], _tags(scores, l, o), cfg.tag) for l, o in ((a, b), (b, a))},
+                evidence={"signal": "model", "model": scorer.model_id, "p_differs": evidence_pairs},
+                signal="model",
+            ))
+        return found
+    for x in langs:
+        refs = [r for r in langs if r != x]
+        to_x = [_p(scores, x, r) for r in refs]
+        among = [_p(scores, a, b) for a, b in combinations(refs, 2)]
+        if min(to_x) < cfg.flag or max(among) > cfg.agree:
+            continue
+        p = min(to_x)
+        tags = np.mean([_tags(scores, x, r) for r in refs], axis=0)
+        spans = {x: _spans(words[x], tags, cfg.tag)}
+        for r in refs:
+            marked = _spans(words[r], _tags(scores, r, x), cfg.tag)
+            if marked:
+                spans[r] = marked
+        found.append(Divergence(
+            kind="meaning",
+            severity=_severity(p, cfg),
+            score=p,
+            message=(
+                f"The {x} version says something else{_quoted(words[x], tags, cfg.tag)} than the "
+                f"{', '.join(refs)} versions, which agree (divergence model, P={p:.2f})."
+            ),
+            divergent=(x,),
+            reference=tuple(refs),
+            spans=spans,
+            evidence={"signal": "model", "model": scorer.model_id, "p_differs": evidence_pairs},
+            signal="model",
+        ))
+    return found

@@ -1,0 +1,91 @@
+"""The divergence model's vote on a bead (compare/learned.py), with a scorer that returns set figures."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from checker.compare.learned import compare_learned
+from checker.config import ModelConfig
+from checker.divergence.scorer import PairDivergence
+from checker.compare.wordlinks import LocatedWord
+
+CFG = ModelConfig(flag=0.5, agree=0.5, minor=0.6, major=0.9, tag=0.5, confirm_terms=0.4)
+
+
+def _words(text: str, lang_seed: int) -> list[LocatedWord]:
+    out, pos = [], 0
+    for i, word in enumerate(text.split()):
+        start = text.index(word, pos)
+        pos = start + len(word)
+        v = np.zeros(8, np.float32)
+        v[(i + lang_seed) % 8] = 1.0
+        out.append(LocatedWord(start, pos, word, v))
+    return out
+
+
+class SetScorer:
+    """P by the pair of first words (the language's marker); tags: 0.9 for words listed in `hot`."""
+
+    model_id = "set-scorer-1"
+
+    def __init__(self, probs: dict[frozenset, float], hot: Sequence[str] = ()) -> None:
+        self.probs, self.hot = probs, set(hot)
+        self.calls = 0
+
+    def score(self, pairs):
+        self.calls += len(pairs)
+        out = []
+        for a, b in pairs:
+            key = frozenset((int(np.argmax(a[0])), int(np.argmax(b[0]))))
+            out.append(PairDivergence(self.probs[key], self._tags(a), self._tags(b)))
+        return out
+
+    def _tags(self, m):
+        return np.array([0.9 if int(np.argmax(row)) in self.hot else 0.1 for row in m], np.float32)
+
+
+TEXTS = {
+    "de": ("Das Prinzip der Unteilbarkeit gilt", 0),
+    "fr": ("Le principe d'indivisibilité vaut", 1),
+    "id": ("Prinsip keutuhan berlaku", 2),
+}
+
+
+def _bead():
+    return {lang: _words(text, seed) for lang, (text, seed) in TEXTS.items()}
+
+
+def test_the_odd_one_out_is_blamed_with_its_tagged_words():
+    # the first words of de/fr/id have vectors e0/e1/e2; id differs from both, de and fr agree
+    probs = {frozenset((0, 1)): 0.1, frozenset((0, 2)): 0.95, frozenset((1, 2)): 0.92}
+    scorer = SetScorer(probs, hot={3})  # id's second word ("keutuhan") has vector e3
+    found = compare_learned(_bead(), scorer, CFG)
+    assert len(found) == 1
+    d = found[0]
+    assert d.divergent == ("id",) and set(d.reference) == {"de", "fr"}
+    assert d.severity == "major" and d.score == 0.92  # the weaker of the two disagreements
+    text = TEXTS["id"][0]
+    assert [text[s:e] for s, e in d.spans["id"]] == ["keutuhan"]
+    assert "keutuhan" in d.message and d.evidence["model"] == "set-scorer-1"
+    assert scorer.calls == 3  # each pair of versions scored once
+
+
+def test_no_vote_when_the_others_disagree_too():
+    probs = {frozenset((0, 1)): 0.7, frozenset((0, 2)): 0.95, frozenset((1, 2)): 0.92}
+    assert compare_learned(_bead(), SetScorer(probs), CFG) == []
+
+
+def test_below_minor_is_a_note_and_below_flag_nothing():
+    probs = {frozenset((0, 1)): 0.1, frozenset((0, 2)): 0.55, frozenset((1, 2)): 0.58}
+    (d,) = compare_learned(_bead(), SetScorer(probs), CFG)
+    assert d.severity == "info"
+    probs = {frozenset((0, 1)): 0.1, frozenset((0, 2)): 0.45, frozenset((1, 2)): 0.9}
+    assert compare_learned(_bead(), SetScorer(probs), CFG) == []
+
+
+def test_two_versions_name_both_and_stay_minor():
+    bead = {k: v for k, v in _bead().items() if k != "fr"}
+    (d,) = compare_learned(bead, SetScorer({frozenset((0, 2)): 0.97}), CFG)
+    assert set(d.divergent) == {"de", "id"} and d.reference == () and d.severity == "minor"
