@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -20,6 +21,10 @@ class EmbeddedDocument:
     boilerplate: tuple[Segment, ...]
     vectors: np.ndarray
     centred: np.ndarray
+    unembedded: frozenset[int] = frozenset()  # indexes of content segments left without a vector (zero rows)
+
+    def has_vectors(self, segments: Sequence[Segment]) -> bool:
+        return not any(s.index in self.unembedded for s in segments)
 
     def row_of(self, segment: Segment) -> int:
         """Row of a content segment in `vectors` / `centred`."""
@@ -30,11 +35,22 @@ class EmbeddedDocument:
         return rows[segment.index]
 
 
-def embed_document(document: Document, segments: list[Segment], embedder: Embedder) -> EmbeddedDocument:
+def embed_document(
+    document: Document, segments: list[Segment], embedder: Embedder, skip: Callable[[Segment], bool] | None = None
+) -> EmbeddedDocument:
+    """`skip`: segments that get no vector (a zero row, left out of the centring mean): a
+    catalogue's short labels, which keys align and no vector signal may judge alone."""
     content = tuple(s for s in segments if s.kind != "boilerplate")
     boilerplate = tuple(s for s in segments if s.kind == "boilerplate")
-    if content:
-        vectors = np.asarray(embedder.sentence_vectors([s.text for s in content]), dtype=np.float32)
-    else:
-        vectors = np.zeros((0, 1), dtype=np.float32)
-    return EmbeddedDocument(document, content, boilerplate, vectors, centre_rows(vectors))
+    if not content:
+        return EmbeddedDocument(document, content, boilerplate, np.zeros((0, 1), np.float32), np.zeros((0, 1), np.float32))
+    wanted = [i for i, s in enumerate(content) if skip is None or not skip(s)]
+    found = np.asarray(embedder.sentence_vectors([content[i].text for i in wanted]), dtype=np.float32)
+    vectors = np.zeros((len(content), found.shape[1] if found.ndim == 2 else 1), dtype=np.float32)
+    centred = vectors.copy()
+    if wanted:
+        vectors[wanted] = found
+        centred[wanted] = centre_rows(found)
+    kept = set(wanted)
+    unembedded = frozenset(s.index for i, s in enumerate(content) if i not in kept)
+    return EmbeddedDocument(document, content, boilerplate, vectors, centred, unembedded)

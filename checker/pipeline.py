@@ -4,6 +4,7 @@ pivot -> compare -> findings. Returns a `RunResult`; writing it is the emitters'
 from __future__ import annotations
 
 import os
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Collection, Sequence
@@ -130,10 +131,15 @@ def prepare_run(
         )
     say(f"loaded {len(segmented)} documents")
 
-    def embedded(doc: Document) -> EmbeddedDocument:
-        return embed_document(doc, segmented[id(doc)], backends.embedder)
+    def embedded(doc: Document, labels: bool = False) -> EmbeddedDocument:
+        skip = _label_skipper(segmented[id(doc)], config) if labels else None
+        return embed_document(doc, segmented[id(doc)], backends.embedder, skip)
 
-    by_path = [(found, [embedded(d) for d in docs if id(d) in segmented]) for found, docs in zip(discovery.sets, planned)]
+    # sets placed by their paths are never grouped by content: their short labels need no vector
+    by_path = [
+        (found, [embedded(d, labels=True) for d in docs if id(d) in segmented])
+        for found, docs in zip(discovery.sets, planned)
+    ]
     loose = [embedded(d) for d in loose_docs if id(d) in segmented]
     say(f"embedded {sum(len(e.segments) for _, group in by_path for e in group) + sum(len(e.segments) for e in loose)} sentences")
 
@@ -278,10 +284,18 @@ def check_version_set(
     return SetResult(VersionSetReport(vs.id, vs.documents, tuple(rows)), tuple(reported), tuple(notes))
 
 
+def _label_skipper(segments: Sequence[Segment], config: Config) -> Callable[[Segment], bool]:
+    """Which segments of a catalogue are short labels, units of one short segment: keys align them
+    and no vector signal may judge them alone (compare/bead.py `is_short`), so they get no vector."""
+    per_unit = Counter(s.unit for s in segments if s.unit is not None)
+    return lambda s: per_unit[s.unit] == 1 and is_short([s], config.compare.keys.short_words)
+
+
 def _worded(segments: Sequence[Segment], config: Config) -> list[Segment]:
-    """The segments word alignment reads: not a catalogue's short labels, which it may not judge
-    alone (compare/bead.py `is_short`), so their word vectors (the costliest model step) are not computed."""
-    return [s for s in segments if not is_short([s], config.compare.keys.short_words)]
+    """The segments word alignment reads: not a catalogue's short labels (their word vectors,
+    the costliest model step, are not computed)."""
+    label = _label_skipper(segments, config)
+    return [s for s in segments if not label(s)]
 
 
 def _without_untranslated(ctx: SetContext, bead: Bead) -> SetContext:

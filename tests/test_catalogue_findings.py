@@ -85,12 +85,16 @@ def test_findings_carry_the_key_in_json_sarif_terminal_and_html(tmp_path):
     assert '<span class="key" title="key">museum</span>' in render_html(result)
 
 
-def test_short_labels_get_no_word_vectors(tmp_path):
+def test_short_labels_get_no_vectors(tmp_path):
+    # the costliest model steps, and no vector signal may judge a label alone (issue 13, item 7)
     backends = fake_backends()
     write(tmp_path, "locales/en/app.json", '{"a": "Canvas", "b": "The river flooded the old village."}')
     write(tmp_path, "locales/de/app.json", '{"a": "Zeichenfläche", "b": "Der Fluss überflutete das alte Dorf."}')
     result = run_check([str(tmp_path)], CONFIG, backends)
     assert backends.words.word_calls and not any(t in ("Canvas", "Zeichenfläche") for t in backends.words.word_calls)
+    embedded = [t for call in backends.embedder.sentence_calls for t in call]
+    assert "Der Fluss überflutete das alte Dorf." in embedded
+    assert not {"Canvas", "Zeichenfläche"} & set(embedded)
     assert not [f for f in result.findings if "Zeichenfläche" in " ".join(v.text for v in f.versions)]
 
 

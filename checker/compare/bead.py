@@ -201,9 +201,10 @@ class BeadComparator:
             found.extend(compare_words(words, cfg.words, pools, ctx.isolated))
             found.extend(added_inside(bead, neighbours, present, ctx.words, cfg.omission, cfg.words.linked))
             found.extend(left_out_inside(bead, neighbours, present, ctx.words, cfg.omission, cfg.words.linked))
-        vectors = {l: _bead_vector(ctx.embedded[l], bead.members[l]) for l in present}
-        found.extend(compare_sentences(vectors, cfg.sentence))
-        found = [_with_similarity(d, vectors) for d in found]
+        if all(ctx.embedded[l].has_vectors(bead.members[l]) for l in present):  # not a short label (embed.py)
+            vectors = {l: _bead_vector(ctx.embedded[l], bead.members[l]) for l in present}
+            found.extend(compare_sentences(vectors, cfg.sentence))
+            found = [_with_similarity(d, vectors) for d in found]
         if self.nli is not None and all(pivots.values()):
             found.extend(compare_nli(pivots, self.nli, cfg, pair_chrf))
         short = is_short([seg for l in present for seg in bead.members[l]], cfg.keys.short_words)
