@@ -292,3 +292,12 @@ def test_french_and_english_ordinal_endings(text: str, lang: str) -> None:
 )
 def test_centuries_in_roman_numerals(text: str, lang: str) -> None:
     assert [f.value[0][0] for f in extract_numbers(text, lang)] == ["19"]
+
+
+def test_units_glued_to_the_number_keep_its_value():
+    # issue 13: "Dernières 24h" changed to "48h" in a PO file was not caught
+    assert [f.value[0] for f in extract_numbers("Last 24h, every 5min, 16px wide, 2x faster", "en")] == [
+        ("24",), ("5",), ("16",), ("2",)
+    ]
+    (d,) = compare_bead_facts({"en": "Last 24h", "de": "Letzte 24 Std.", "fr": "Dernières 48h"})
+    assert (d.kind, d.divergent) == ("number", ("fr",))

@@ -130,15 +130,19 @@ _EN_ABBREVIATIONS = {"bn": 10**9, "b": 10**9, "mn": 10**6, "m": 10**6, "k": 1000
 _CURRENCY_BEFORE = re.compile(r"(?:[$£€¥₹]|\b(?:US|A|C|NZ|HK|S)\$|\b(?:USD|EUR|GBP|Rp)\.?\s?)$")
 
 
+_GLUED_UNITS = r"(?P<glued>(?i:h|hrs?|min|ms|s|sec|px|pt|rem|em|[kmgt]b|[kmgt]o|kg|km|cm|mm|fps|[kmg]?hz|x))"
+
+
 def _digits_re(lang: str) -> re.Pattern[str]:
     # French groups thousands with (narrow no-break) spaces, and writers type plain ones too.
     sep = r"[.,\u202f\u00a0 ]" if lang == "fr" else r"[.,\u202f\u00a0]"
     # Decades: "1980s", "1980's" in English; German "1980er" is read through the ordinal ending.
     abbr = r"(?P<abbr>bn|trn|tn|mn|m|k|b)(?![^\W\d_])|(?P<decade>s|['’]s)(?![^\W\d_])|" if lang == "en" else ""
-    # French abbreviates "ème" as "è" ("44è tour").
+    # French abbreviates "ème" as "è" ("44è tour"). Units glued to the number ("24h", "5min",
+    # "16px", "2x", UI strings' style) leave its value as it is.
     return re.compile(
         r"(?<![\w.,])(?P<num>\d{1,3}(?:" + sep + r"\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\d])"
-        r"(?:" + abbr + r"(?P<ord>st|nd|rd|th|er|re|ère|ème|eme|è|e)?(?![^\W\d_]))"
+        r"(?:" + abbr + _GLUED_UNITS + r"(?![^\W\d_])|(?P<ord>st|nd|rd|th|er|re|ère|ème|eme|è|e)?(?![^\W\d_]))"
     )
 
 
