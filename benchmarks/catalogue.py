@@ -144,8 +144,9 @@ def generate(folder: Path, keys: int, seed: int = 13) -> dict[str, int]:
                 value = ""
                 changed["empty"] += 1
             if lang == "fr" and 0.02 <= roll < 0.03 and any(c.isdigit() for c in value):
-                value = value.replace("1", "7", 1) if "1" in value else value.replace("2", "9", 1)
-                changed["number"] += 1
+                new = value.replace("1", "7", 1) if "1" in value else value.replace("2", "9", 1)
+                changed["number"] += new != value
+                value = new
             trees[lang].setdefault(section, {})[key] = value
     for lang, tree in trees.items():
         path = folder / "locales" / lang / "app.json"
