@@ -6,7 +6,6 @@ vectors alone (fake backends)."""
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 
 from checker.config import load_config
@@ -17,15 +16,9 @@ from checker.load import collect_paths
 from checker.pipeline import run_check
 from checker.records import finding_from_dict, finding_to_dict
 from tests.fakes import fake_backends
+from tests.test_repository_layouts import write
 
 CONFIG = load_config()
-
-
-def write(root: Path, rel: str, text: str) -> Path:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return path
 
 
 def catalogue(tmp_path: Path):

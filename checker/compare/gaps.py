@@ -141,36 +141,26 @@ def compare_key_gaps(
                 signal="gaps",
             )
         ]
-    out = []
     blanks = [l for l in missing if l in empty]
     absent = [l for l in missing if l not in empty]
-    if blanks:
-        out.append(
-            Divergence(
-                kind="omission",
-                severity=config.empty_severity,
-                score=0.9,
-                message=f"{versions(blanks)} {_agree(blanks, 'leaves', 'leave')} the key {shown} empty; {have(present)} a string there.",
-                divergent=tuple(blanks),
-                reference=tuple(present),
-                evidence={**evidence, "empty": True},
-                signal="gaps",
-            )
+    kinds = (
+        (blanks, config.empty_severity, f"{_agree(blanks, 'leaves', 'leave')} the key {shown} empty; {have(present)} a string there"),
+        (absent, config.missing_severity, f"{_agree(absent, 'has', 'have')} no key {shown}; {have(present)} it"),
+    )
+    return [
+        Divergence(
+            kind="omission",
+            severity=severity,
+            score=0.9,
+            message=f"{versions(blamed)} {says}.",
+            divergent=tuple(blamed),
+            reference=tuple(present),
+            evidence={**evidence, "empty": blamed is blanks},
+            signal="gaps",
         )
-    if absent:
-        out.append(
-            Divergence(
-                kind="omission",
-                severity=config.missing_severity,
-                score=0.9,
-                message=f"{versions(absent)} {_agree(absent, 'has', 'have')} no key {shown}; {have(present)} it.",
-                divergent=tuple(absent),
-                reference=tuple(present),
-                evidence={**evidence, "empty": False},
-                signal="gaps",
-            )
-        )
-    return out
+        for blamed, severity, says in kinds
+        if blamed
+    ]
 
 
 def compare_gaps(
