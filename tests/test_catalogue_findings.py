@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from jsonschema import Draft4Validator
+
 from checker.config import load_config
 from checker.emit.html import render_html
 from checker.emit.sarif import sarif_log
@@ -19,6 +21,7 @@ from tests.fakes import fake_backends
 from tests.test_repository_layouts import write
 
 CONFIG = load_config()
+SARIF_SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 
 
 def catalogue(tmp_path: Path):
@@ -72,6 +75,7 @@ def test_findings_carry_the_key_in_json_sarif_terminal_and_html(tmp_path):
     assert {v["key"] for v in as_json["versions"]} == {"museum"}
     assert finding_from_dict(json.loads(json.dumps(as_json))) == finding
     sarif = sarif_log(result)
+    assert not list(Draft4Validator(SARIF_SCHEMA).iter_errors(sarif))
     logical = [loc["logicalLocations"][0]["name"] for r in sarif["runs"][0]["results"] for loc in r["locations"]]
     assert "museum" in logical
     assert "key museum" in render_text(result, color=False)
