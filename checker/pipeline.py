@@ -17,7 +17,7 @@ from .compare.bead import BeadComparator, SetContext, is_short
 from .compare.consistency import consistency_findings
 from .compare.lexicon import IsolatedWords, pivot_word_finder, sample_words
 from .compare.wordlinks import DocumentWords
-from .config import Config
+from .config import Config, LimitsConfig
 from .embed import EmbeddedDocument, embed_document
 from .discover import DiscoveredSet, any_changed, discover, select_paths, sets_touching
 from .errors import CheckerError, InputError
@@ -102,6 +102,11 @@ def prepare_run(
     )
     if not paths:
         raise CheckerError("no file left to check after the include/exclude globs of [discovery] in the configuration")
+    if len(paths) > config.limits.max_files:  # before any file is read
+        raise CheckerError(
+            f"{len(paths):,} files to read, over the limit of {config.limits.max_files:,} per run; narrow the inputs "
+            "or [discovery] include/exclude, or raise limits.max_files in checker.toml"
+        )
     discovery = discover(paths, root, config.languages, config.discovery.patterns, config.discovery.default_language or None)
     if changed is not None:
         discovery = sets_touching(discovery, changed)
@@ -116,7 +121,7 @@ def prepare_run(
     loose_docs, loose_problems = load_documents(discovery.loose, config.languages)
     problems.extend(loose_problems)
     documents = [*(d for docs in planned for d in docs), *loose_docs]
-    segmented = _segment_within_limits(documents, config.limits.max_sentences, problems)
+    segmented = _segment_within_limits(documents, config.limits, problems)
     if problems:
         if on_problem is None:
             raise CheckerError("\n".join(p.message for p in problems))
@@ -140,6 +145,7 @@ def prepare_run(
         (found, [embedded(d, labels=True) for d in docs if id(d) in segmented])
         for found, docs in zip(discovery.sets, planned)
     ]
+    loose_docs, lonely = _unpairable(loose_docs)
     loose = [embedded(d) for d in loose_docs if id(d) in segmented]
     say(f"embedded {sum(len(e.segments) for _, group in by_path for e in group) + sum(len(e.segments) for e in loose)} sentences")
 
@@ -150,6 +156,10 @@ def prepare_run(
     ]
     bundled, loose = group_bundled(loose)
     grouped, unrelated = group_documents(loose, config.grouping)
+    unrelated += [
+        Unrelated(d.path, d.lang, "no file in another language to pair it with (paired by content): not embedded")
+        for d in lonely if id(d) in segmented
+    ]
     sets = path_sets + bundled + grouped
     unrelated += [Unrelated(str(p), "", "a gettext template (.pot): not a version; the .po files are compared") for p in discovery.skipped]
     unrelated += [Unrelated(path, "", reason) for path, reason in own.skipped]
@@ -167,25 +177,47 @@ def prepare_run(
     return PreparedRun(tuple((vs, tuple(members)) for vs, members in _unique_ids(sets)), tuple(unrelated))
 
 
-def _segment_within_limits(docs: Sequence[Document], max_sentences: int, problems: list[LoadProblem]) -> dict[int, list[Segment]]:
-    """Each document's segments, by id(document). A document aligned by sentence similarity
-    (not by keys) with more than `max_sentences` sentences becomes a problem instead:
-    aligning two versions costs time and memory in proportion to the product of their
-    sentence counts, so one huge file must not take the machine."""
+def _segment_within_limits(docs: Sequence[Document], limits: LimitsConfig, problems: list[LoadProblem]) -> dict[int, list[Segment]]:
+    """Each document's segments, by id(document). A document over a limit becomes a problem
+    instead, before any model sees it: more than `max_sentences` sentences (aligned by
+    similarity: time and memory grow with the product of two versions' counts), more than
+    `max_units` units (a keyed file), or one sentence longer than `max_sentence_chars` (the
+    word checks grow with its length squared). One huge file must not take the machine."""
     segmented: dict[int, list[Segment]] = {}
     for doc in docs:
         segments = segment_document(doc)
         count = sum(1 for s in segments if s.kind != "boilerplate")
-        if count > max_sentences and not doc.keyed:
-            error = InputError(
-                doc.path,
-                f"{count} sentences, over the limit of {max_sentences} per document",
-                "split it, or raise limits.max_sentences in checker.toml",
+        units = len({s.unit for s in segments if s.unit is not None})
+        longest = max(segments, key=lambda s: s.end - s.start, default=None)
+        if count > limits.max_sentences and not doc.keyed:
+            problem = f"{count} sentences, over the limit of {limits.max_sentences} per document", "split it, or raise limits.max_sentences in checker.toml"
+        elif units > limits.max_units:
+            problem = f"{units} units, over the limit of {limits.max_units} per file", "split it, or raise limits.max_units in checker.toml"
+        elif longest is not None and longest.end - longest.start > limits.max_sentence_chars:
+            problem = (
+                f"the sentence on line {longest.line} has {longest.end - longest.start:,} characters, over the limit of "
+                f"{limits.max_sentence_chars:,}", "break it into sentences, or raise limits.max_sentence_chars in checker.toml",
             )
-            problems.append(LoadProblem(error.path, str(error)))
+        else:
+            segmented[id(doc)] = segments
             continue
-        segmented[id(doc)] = segments
+        error = InputError(doc.path, *problem)
+        problems.append(LoadProblem(error.path, str(error)))
     return segmented
+
+
+def _unpairable(docs: Sequence[Document]) -> tuple[list[Document], list[Document]]:
+    """(documents to embed, documents no other can pair with). Content pairs only files of
+    different languages, so when the single-version files all share one language none can
+    pair: they are listed, never embedded (a folder of 10,000 English pages costs no model
+    time). Files that hold several versions themselves (PO, XLIFF, TMX) are always kept."""
+    per_file: dict[str, int] = {}
+    for d in docs:
+        per_file[d.path] = per_file.get(d.path, 0) + 1
+    single = [d for d in docs if per_file[d.path] == 1]
+    if len({d.lang for d in single}) > 1:
+        return list(docs), []
+    return [d for d in docs if per_file[d.path] > 1], single
 
 
 def input_root(inputs: Sequence[str]) -> Path:

@@ -532,3 +532,73 @@ def test_a_saved_report_with_hostile_strings_in_every_field_injects_nothing(save
 
     render()
     page.close()
+
+
+# --- unbounded work --------------------------------------------------------------------------------------------
+
+
+def test_one_huge_sentence_is_refused_before_any_model_sees_it(workdir, backends, capsys):
+    site = write_site(workdir / "site")
+    sentence = " ".join(["der Rat genehmigte den neuen Haushalt"] * 3200) + ".\n"  # 118,399 characters
+    (site / "es.txt").write_text(sentence, encoding="utf-8")
+    code, err, _ = check(capsys, "site")
+    assert code == 2
+    assert err[0] == (
+        f"checker: error: {Path('site') / 'es.txt'}: the sentence on line 1 has {len(sentence) - 1:,} characters, over the "
+        "limit of 5,000 (break it into sentences, or raise limits.max_sentence_chars in checker.toml)"
+    )
+    assert sorted(v["lang"] for vs in report(workdir / "reports" / "site.json")["version_sets"] for v in vs["versions"]) == ["de", "fr", "id"]
+
+
+def test_a_keyed_file_over_the_unit_limit_is_refused(workdir, backends, capsys):
+    import json
+
+    site = write_site(workdir / "site")
+    (site / "es.json").write_text(json.dumps({f"k{i}": f"Frase número {i}." for i in range(20_001)}), encoding="utf-8")
+    code, err, _ = check(capsys, "site")
+    assert code == 2
+    assert err[0] == f"checker: error: {Path('site') / 'es.json'}: 20001 units, over the limit of 5000 per file (split it, or raise limits.max_units in checker.toml)"
+
+
+def test_too_many_files_stop_the_run_before_any_is_read(workdir, backends, capsys, monkeypatch):
+    site = write_site(workdir / "site")
+    for i in range(30):
+        (site / f"page-{i}.txt").write_text("The bakery sells fresh bread.\n", encoding="utf-8")
+    (workdir / "checker.toml").write_text("[limits]\nmax_files = 20\n", encoding="utf-8")
+    read: list[Path] = []
+    monkeypatch.setattr("checker.load._read_bytes", lambda path: read.append(path) or b"")
+    code, err, _ = check(capsys, "site")
+    assert (code, err, read) == (2, [
+        "checker: error: 33 files to read, over the limit of 20 per run; narrow the inputs or [discovery] include/exclude, "
+        "or raise limits.max_files in checker.toml"
+    ], [])
+
+
+def test_files_that_cannot_pair_are_never_embedded(workdir, backends, capsys, monkeypatch):
+    site = workdir / "site"
+    site.mkdir()
+    for i in range(40):  # one language, paired by content only: no two can be versions of each other
+        (site / f"page-{i}.txt").write_text(f"The bakery sells {i} fresh bread. The river flooded the old village.\n", encoding="utf-8")
+    embedded: list[str] = []
+    real = __import__("checker.pipeline", fromlist=["embed_document"]).embed_document
+    monkeypatch.setattr("checker.pipeline.embed_document", lambda doc, *a, **k: embedded.append(doc.path) or real(doc, *a, **k))
+    code, err, _ = check(capsys, "site")
+    assert code == 2 and embedded == []
+    assert err[0] == "checker: error: nothing to compare: no two files are versions of the same content in different languages"
+    assert err[1] == f"  {Path('site') / 'page-0.txt'} (en): no file in another language to pair it with (paired by content): not embedded"
+
+
+def test_a_large_yaml_without_aliases_is_not_called_an_alias_bomb(monkeypatch):
+    from checker.errors import InputError
+    from checker.formats import tree_leaves
+
+    monkeypatch.setattr(tree_leaves, "MAX_NODES", 50)
+    plain = "".join(f"k{i}: Wert {i}\n" for i in range(60))
+    with pytest.raises(InputError, match="holds more than 50 values, more than checker reads from one catalogue"):
+        tree_leaves.yaml_leaves("de.yaml", plain)
+    bomb = "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b]\n"
+    with pytest.raises(InputError, match="alias bomb"):
+        tree_leaves.yaml_leaves("de.yaml", bomb)
+    monkeypatch.setattr(tree_leaves, "MAX_YAML_BYTES", 1000)
+    with pytest.raises(InputError, match=r"a YAML file of 0\.0 MB, over the 0 MB"):
+        tree_leaves.yaml_leaves("de.yaml", plain * 3)

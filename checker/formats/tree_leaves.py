@@ -22,6 +22,9 @@ from ..validate import parse_json
 
 # Aliases let a small YAML file name a huge tree ("billion laughs" with *refs); walking stops here.
 MAX_NODES = 500_000
+# PyYAML holds the whole node tree in memory, about 120 bytes per byte of YAML (a 19 MB file
+# took 2.3 GB): larger YAML files are refused before they are composed.
+MAX_YAML_BYTES = 4 * 1024 * 1024
 
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -98,6 +101,14 @@ class _JsonWalker:
 
 
 def yaml_leaves(path: str, text: str) -> Tree:
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_YAML_BYTES:
+        raise InputError(
+            path,
+            f"a YAML file of {size / 1024 / 1024:.1f} MB, over the {MAX_YAML_BYTES // 1024 // 1024} MB checker reads as YAML "
+            "(parsing YAML takes about a hundred times its size in memory)",
+            "split the catalogue, or convert it to JSON",
+        )
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -119,6 +130,7 @@ class _YamlWalker:
         self.path = path
         self.leaves: list[Leaf] = []
         self.visited = 0
+        self.distinct: set[int] = set()  # nodes met, by id: more visits than nodes means aliases
 
     def node(self, node: yaml.Node, parts: tuple[str | int, ...]) -> None:
         self._count_and_check(node)
@@ -152,12 +164,15 @@ class _YamlWalker:
 
     def _count_and_check(self, node: yaml.Node) -> None:
         self.visited += 1
-        if self.visited > MAX_NODES:
+        self.distinct.add(id(node))
+        if self.visited > MAX_NODES and len(self.distinct) < self.visited:
             raise InputError(
                 self.path,
                 f"refused: YAML aliases expand to more than {MAX_NODES} values (a possible alias bomb)",
                 "write the values out instead of repeating anchors",
             )
+        if self.visited > MAX_NODES:
+            raise InputError(self.path, f"holds more than {MAX_NODES} values, more than checker reads from one catalogue", "split it")
         if node.tag not in _PLAIN_DATA_TAGS:
             raise InputError(
                 self.path,
