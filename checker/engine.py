@@ -108,6 +108,8 @@ class RayEngine:
     def __init__(self, address: str | None = None, backends_factory: BackendsFactory | None = None, workers: int | None = None) -> None:
         self._ray = _import_ray()
         self.address = address
+        if address:
+            _refuse_unreachable(address)  # ray.init would wait on a closed port for minutes
         if backends_factory is None:
             from .backends import registry
 
@@ -155,6 +157,27 @@ class RayEngine:
         except (ConnectionError, RuntimeError, ValueError) as exc:
             where = self.address or "a local Ray instance"
             raise CheckerError(f"cannot start or reach {where} ({exc}); check --ray-address, or use --engine local") from exc
+
+
+# How long a cluster's head may take to accept a connection before checker gives up.
+_CONNECT_TIMEOUT_S = 5.0
+
+
+def _refuse_unreachable(address: str) -> None:
+    """A CheckerError, before any work, when `address` (HOST:PORT or ray://HOST:PORT) names a
+    port nothing listens on; "auto" and other forms are left to Ray."""
+    import socket
+
+    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    if not sep or not port.isdigit() or not host:
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=_CONNECT_TIMEOUT_S).close()
+    except OSError as exc:
+        raise CheckerError(
+            f"cannot reach the Ray cluster at {address} ({exc.strerror or exc}); start it (ray start --head) "
+            "or check --ray-address, or use --engine local"
+        ) from exc
 
 
 def make_engine(name: str = "local", ray_address: str | None = None) -> Engine:

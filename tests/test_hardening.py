@@ -602,3 +602,37 @@ def test_a_large_yaml_without_aliases_is_not_called_an_alias_bomb(monkeypatch):
     monkeypatch.setattr(tree_leaves, "MAX_YAML_BYTES", 1000)
     with pytest.raises(InputError, match=r"a YAML file of 0\.0 MB, over the 0 MB"):
         tree_leaves.yaml_leaves("de.yaml", plain * 3)
+
+
+# --- smaller cases ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.enable_socket
+def test_a_ray_address_with_nothing_listening_fails_at_once():
+    import socket
+    import time
+
+    from checker.engine import _refuse_unreachable
+    from checker.errors import CheckerError
+
+    with socket.socket() as s:  # a port that was free a moment ago: nothing listens on it now
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    start = time.monotonic()
+    with pytest.raises(CheckerError, match=f"cannot reach the Ray cluster at 127.0.0.1:{port} \\(Connection refused\\)"):
+        _refuse_unreachable(f"127.0.0.1:{port}")
+    assert time.monotonic() - start < 5
+
+
+@pytest.mark.parametrize("setting, message", [
+    ("languages = []", "'languages' is empty"),
+    ('languages = ["xx"]', "'languages' has 'xx', not a two-letter ISO 639-1 code checker knows"),
+    ("[limits]\nmax_sentences = -5", "'limits.max_sentences' must be at least 1, not -5"),
+    ("[limits]\nmax_units = 0", "'limits.max_units' must be at least 1, not 0"),
+])
+def test_config_values_out_of_bounds_are_refused(workdir, backends, capsys, setting, message):
+    write_site(workdir / "site")
+    (workdir / "checker.toml").write_text(setting + "\n", encoding="utf-8")
+    code, err, _ = check(capsys, "site")
+    assert code == 2 and len(err) == 1 and err[0].startswith(f"checker: error: {workdir / 'checker.toml'}: {message}"), err
+    assert backends == []
