@@ -539,7 +539,7 @@ def test_a_saved_report_with_hostile_strings_in_every_field_injects_nothing(save
 
 def test_one_huge_sentence_is_refused_before_any_model_sees_it(workdir, backends, capsys):
     site = write_site(workdir / "site")
-    sentence = " ".join(["der Rat genehmigte den neuen Haushalt"] * 3200) + ".\n"  # 118,399 characters
+    sentence = " ".join(["der Rat genehmigte den neuen Haushalt"] * 3200) + ".\n"  # 121,600 characters
     (site / "es.txt").write_text(sentence, encoding="utf-8")
     code, err, _ = check(capsys, "site")
     assert code == 2
