@@ -20,8 +20,7 @@ from checker.backends import e5
 from checker.errors import ModelUnavailableError
 
 # the fixtures and helpers of the bad-input cases: a private working folder, fake models
-from conftest import BROWSER_MARKS
-from test_bad_input import backends, check, report, workdir, write_site  # noqa: F401
+from test_bad_input import backends, browser_test, check, report, workdir, write_site  # noqa: F401
 
 HAS_GCC = shutil.which("gcc") is not None
 # The shim's symbols (backends/e5_states.c), as stubs.
@@ -465,12 +464,6 @@ def _hostile_everywhere(data, draw_string):
 
 
 
-def _browser_test(fn):
-    for mark in BROWSER_MARKS:
-        fn = mark(fn)
-    return fn
-
-
 # What of the page chromium built could act: elements that load, submit, redirect, run or
 # style (with their targets), any event-handler or style attribute; then scripts, stylesheets,
 # a bidi override left in the shown text, and where the page is.
@@ -492,7 +485,7 @@ _DOM_SIGNATURE = """() => {
 }"""
 
 
-@_browser_test
+@browser_test
 def test_a_saved_report_with_hostile_strings_in_every_field_injects_nothing(saved_report, workdir, capsys, browser):
     """hypothesis: any mix of hostile strings in every string field of a saved report; the page
     chromium builds from `checker report --html` has exactly the acting elements (links, forms,
