@@ -248,8 +248,8 @@ def test_concurrent_builds_share_one_library(tmp_path, monkeypatch) -> None:
     for t in threads:
         t.join()
     assert len(set(paths)) == 1 and paths[0].parent == tmp_path
-    # the library and its recorded sha256, no temp files left
-    assert sorted(p.name for p in tmp_path.iterdir()) == [paths[0].name, paths[0].name + ".sha256"]
+    # the library, its recorded sha256 and the folder's lock, no temp files left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".lock", paths[0].name, paths[0].name + ".sha256"]
     words = E5Encoder().word_vectors("Grüße aus Köln")  # the env native dir is used
     assert [w.text for w in words] == ["Grüße", "aus", "Köln"]
 

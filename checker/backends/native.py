@@ -4,8 +4,7 @@ Loading a shared library runs its constructors, so a library is loaded only when
 
 - its folder and the file belong to this account and no one else may write them
   (a folder a repository, a CI cache or another user controls could hold a planted one);
-- its sha256 equals the one recorded when checker built it (`NAME.sha256` beside it),
-  read from the same open file that is then loaded (no swap between check and load).
+- its sha256 equals the one recorded when checker built it (`NAME.sha256` beside it).
 
 Anything else is not loaded: the caller rebuilds it.
 """
@@ -47,12 +46,36 @@ def _record(library: Path) -> Path:
     return library.with_name(library.name + _RECORD_SUFFIX)
 
 
+@contextlib.contextmanager
+def _locked(folder: Path, exclusive: bool) -> Iterator[None]:
+    """The folder's lock: a library and its record change together (exclusive) and are read
+    together (shared), so concurrent first runs never see one's record beside the other's library."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no concurrent builds to order
+        yield
+        return
+    try:
+        # a reader never creates it: without one, no library was ever installed here
+        flags = os.O_RDWR | os.O_CREAT if exclusive else os.O_RDONLY
+        fd = os.open(folder / ".lock", flags | os.O_NOFOLLOW, 0o600)
+    except OSError:
+        yield  # no lock file yet, or a folder the ownership checks refuse anyway
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)
+
+
 def install_library(built: Path, target: Path) -> None:
     """Record the sha256 of a freshly built library, then move it into place (0755)."""
     digest = hashlib.sha256(built.read_bytes()).hexdigest()
     os.chmod(built, 0o755)
-    write_atomic(_record(target), digest + "\n")
-    os.replace(built, target)  # atomic: readers see no file or the whole file
+    with _locked(target.parent, exclusive=True):
+        write_atomic(_record(target), digest + "\n")
+        os.replace(built, target)  # atomic: readers see no file or the whole file
 
 
 def _recorded(library: Path) -> str | None:
@@ -69,6 +92,13 @@ def _recorded(library: Path) -> str | None:
 
 def _verified_fd(library: Path) -> int | None:
     """An open descriptor of `library` when every check passes, else None."""
+    if not library.parent.is_dir():
+        return None
+    with _locked(library.parent, exclusive=False):
+        return _checked_fd(library)
+
+
+def _checked_fd(library: Path) -> int | None:
     try:
         folder = library.parent.lstat()
         fd = os.open(library, os.O_RDONLY | os.O_NOFOLLOW)
@@ -102,15 +132,12 @@ def trusted_library(library: Path) -> Path | None:
     return library
 
 
-@contextlib.contextmanager
-def open_trusted_library(library: Path) -> Iterator[str]:
-    """A path for ctypes.CDLL that names the very file just verified (/proc/self/fd/N where
-    the system has it). Raises ModelUnavailableError when the library fails a check."""
-    fd = _verified_fd(library)
-    if fd is None:
+def verified_library(library: Path) -> str:
+    """`library` as a path for ctypes.CDLL, after every check (see the module docstring);
+    a ModelUnavailableError when one fails. Loaded by its path, not /proc/self/fd/N: the
+    dynamic loader takes a name it has seen for the library loaded under it before. Between
+    the check and the load only this account could change the file (the folder is its own
+    and closed to others)."""
+    if trusted_library(library) is None:
         raise ModelUnavailableError(f"{library}: not a library checker built here (owner, permissions or sha256 differ); not loaded")
-    try:
-        by_fd = f"/proc/self/fd/{fd}"
-        yield by_fd if os.path.exists(by_fd) else str(library)
-    finally:
-        os.close(fd)
+    return str(library)
