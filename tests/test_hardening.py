@@ -628,3 +628,17 @@ def test_config_values_out_of_bounds_are_refused(workdir, backends, capsys, sett
     code, err, _ = check(capsys, "site")
     assert code == 2 and len(err) == 1 and err[0].startswith(f"checker: error: {workdir / 'checker.toml'}: {message}"), err
     assert backends == []
+
+
+def test_report_and_baseline_outputs_never_overwrite_what_they_read(saved_report, workdir, capsys):
+    from checker import cli
+
+    before = (workdir / "saved.json").read_bytes()
+    assert cli.main(["report", "saved.json", "--format", "json:saved.json"]) == 2
+    assert cli.main(["baseline", "create", "site/de.txt", "site/fr.txt", "--output", "site/fr.txt"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "checker: error: saved.json: is the saved report file of this run; writing the report there would overwrite it (give the report another path)",
+        "checker: error: site/fr.txt: is an input of this run; writing the report there would overwrite it (give the report another path)",
+    ]
+    assert (workdir / "saved.json").read_bytes() == before and (workdir / "site" / "fr.txt").read_text(encoding="utf-8")
