@@ -642,3 +642,66 @@ def test_report_and_baseline_outputs_never_overwrite_what_they_read(saved_report
         "checker: error: site/fr.txt: is an input of this run; writing the report there would overwrite it (give the report another path)",
     ]
     assert (workdir / "saved.json").read_bytes() == before and (workdir / "site" / "fr.txt").read_text(encoding="utf-8")
+
+
+# --- any shape: the validation layer, never a traceback --------------------------------------------------------
+
+def _json_values():
+    from hypothesis import strategies as st
+
+    scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20)
+    return st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=20)
+
+
+def test_any_json_catalogue_is_parsed_or_refused_by_name():
+    """hypothesis: any JSON value (lone surrogates included, as \\u escapes) as de.json gives
+    units or an InputError; nothing else escapes the parser."""
+    import json
+
+    from hypothesis import given, settings
+
+    from checker.errors import InputError
+    from checker.formats import parse_structured
+
+    @settings(max_examples=60, deadline=None, derandomize=True)
+    @given(_json_values())
+    def parse(value):
+        data = json.dumps(value).encode("ascii")
+        try:
+            parse_structured(Path("de.json"), data)
+        except InputError as exc:
+            assert exc.path == "de.json"
+
+    parse()
+
+
+def test_any_change_to_a_saved_report_renders_or_is_refused(saved_report, workdir, capsys):
+    """hypothesis: any one field of a saved report replaced by any JSON value: `checker report`
+    exits 0 with a report or 2 with one line naming the file, never a traceback."""
+    import copy
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    places: list[tuple] = []
+
+    def walk(node, where):
+        places.append(where)
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, child in children:
+            walk(child, (*where, key))
+
+    walk(saved_report, ())
+
+    @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from(places[1:]), _json_values())
+    def render(where, value):
+        crafted = copy.deepcopy(saved_report)
+        target = crafted
+        for step in where[:-1]:
+            target = target[step]
+        target[where[-1]] = value
+        code, err = _report_cli(workdir, capsys, crafted, "--format", "sarif:crafted.sarif", "--format", "junit:crafted.xml")
+        assert code == 0 or (code == 2 and len(err) == 1 and err[0].startswith("checker: error: crafted.json: ")), (where, value, err)
+
+    render()
