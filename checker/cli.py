@@ -373,7 +373,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"checker: error: {problem.message}", file=sys.stderr, flush=True)
         unchecked.append(problem.path)
 
-    own = OwnReports.of_run([*outputs, args.decisions, args.baseline])
+    own = OwnReports.of_run([*outputs, args.decisions, args.baseline], [args.reports_dir, *(p.parent for p in outputs)])
     result, config, suppression = _gated_run(args, not_checked, own)
     if baseline is not None:
         result, stats = filter_new(result, baseline)

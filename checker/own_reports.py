@@ -5,8 +5,11 @@ scan skips a file only when
 
 - it is an output of this run (its --json, --html, --format or default report paths), or
   its --decisions or --baseline file;
-- the manifest checker keeps beside every report it writes (`.checker-reports.json`)
-  lists it with the sha256 it has now (a translation saved over an old report is read).
+- it lies in a reports folder of this run (--reports-dir, default `reports/`, or the folder
+  of one of its outputs) and the manifest checker keeps beside every report it writes
+  (`.checker-reports.json`) lists it with the sha256 it has now (a translation saved over an
+  old report is read). A manifest anywhere else counts for nothing: a translator could
+  write one beside a translation.
 
 Each file skipped goes into the run's list of files not compared, with the reason: a scan
 never drops a file silently.
@@ -72,18 +75,23 @@ class OwnReports:
     """What a folder scan leaves out as checker's own files; `skipped` collects (path, reason)."""
 
     outputs: frozenset[Path] = frozenset()  # resolved paths of this run's outputs, decisions and baseline
+    # resolved folders whose manifest counts (the default: reports/ in the working folder)
+    report_dirs: frozenset[Path] = field(default_factory=lambda: frozenset({Path("reports").resolve()}))
     skipped: list[tuple[str, str]] = field(default_factory=list)
     _manifests: dict[Path, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
-    def of_run(cls, paths: Iterable[Path | None]) -> "OwnReports":
-        return cls(frozenset(Path(p).resolve() for p in paths if p is not None))
+    def of_run(cls, paths: Iterable[Path | None], report_dirs: Iterable[Path]) -> "OwnReports":
+        outputs = frozenset(Path(p).resolve() for p in paths if p is not None)
+        return cls(outputs, frozenset(Path(d).resolve() for d in report_dirs))
 
     def reason(self, path: Path) -> str | None:
         resolved = path.resolve()
         if resolved in self.outputs:
             return "written or read by this run as a report, decisions or baseline file: not a version"
         folder = resolved.parent
+        if folder not in self.report_dirs:
+            return None
         if folder not in self._manifests:
             self._manifests[folder] = _read_manifest(folder)
         recorded = self._manifests[folder].get(path.name)
@@ -112,7 +120,7 @@ def refuse_unsafe_outputs(
     named = {Path(i).resolve() for i in inputs if Path(i).is_file()}
     folders = [Path(i).resolve() for i in inputs if Path(i).is_dir()]
     reads = {Path(p).resolve(): what for what, p in read.items() if p is not None}
-    own = OwnReports()
+    own = OwnReports(report_dirs=frozenset(Path(p).resolve().parent for p in outputs))
     chosen = {Path(p).resolve() for p in outputs} - {Path(p).resolve() for p in defaults}
     for out in outputs:
         target = out.resolve()

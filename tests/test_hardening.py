@@ -705,3 +705,20 @@ def test_any_change_to_a_saved_report_renders_or_is_refused(saved_report, workdi
         assert code == 0 or (code == 2 and len(err) == 1 and err[0].startswith("checker: error: crafted.json: ")), (where, value, err)
 
     render()
+
+
+def test_a_manifest_written_beside_a_translation_hides_nothing(workdir, backends, capsys):
+    """Only a reports folder of the run (--reports-dir, the outputs' folders) has a manifest
+    that counts: one a translator adds beside fr.json is ignored and fr.json is compared."""
+    import json
+
+    from checker.own_reports import record_reports
+
+    for lang, units in CATALOGUE.items():
+        (workdir / "locales" / lang).mkdir(parents=True)
+        (workdir / "locales" / lang / "common.json").write_text(json.dumps(units), encoding="utf-8")
+    record_reports([workdir / "locales" / "fr" / "common.json"])  # a forged manifest listing the translation
+    code, _, _ = check(capsys, "locales", "--json", "out.json")
+    data = report(workdir / "out.json")
+    assert sorted(v["lang"] for vs in data["version_sets"] for v in vs["versions"]) == ["de", "en", "fr"]
+    assert code == 1

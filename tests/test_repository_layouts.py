@@ -199,7 +199,7 @@ def test_untranslated_and_fuzzy_po_entries_are_not_taken_for_omissions(tmp_path)
     assert sum(1 for r in rows if set(r.members) >= {"en", "de"} and r.members["en"] and r.members["de"]) == 4
 
 
-def test_checkers_own_html_report_in_the_folder_is_not_taken_for_a_version(tmp_path):
+def test_checkers_own_html_report_in_the_folder_is_not_taken_for_a_version(tmp_path, monkeypatch):
     import json
 
     from checker.emit.html import write_html
@@ -212,6 +212,7 @@ def test_checkers_own_html_report_in_the_folder_is_not_taken_for_a_version(tmp_p
     write_html(first, tmp_path / "reports" / "site.html")  # what `checker check .` leaves behind
     (tmp_path / "reports" / "de.json").write_text(json.dumps(to_json_dict(first), indent=2), encoding="utf-8")
     record_reports([tmp_path / "reports" / "site.html", tmp_path / "reports" / "de.json"])  # as the CLI does
+    monkeypatch.chdir(tmp_path)  # reports/ of the working folder: where a manifest counts by default
     write(tmp_path, "fr/page.html", "<html lang='fr'><body><p>La boulangerie vend du pain frais.</p></body></html>")
     again = check(tmp_path)
     compared = [d.path for vs in again.version_sets for d in vs.versions]
