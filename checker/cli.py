@@ -290,6 +290,12 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     group.add_argument("--nli", metavar="NAME", help="NLI backend: none, transformers or onnx")
     group.add_argument("--nli-model", metavar="NAME_OR_DIR", help="MNLI-style model name or local directory for --nli")
     group.add_argument(
+        "--divergence",
+        metavar="NAME_OR_DIR",
+        help="checker's own divergence model: builtin (default, ships in models/divergence), none, "
+        "or a folder written by scripts/train_divergence.py",
+    )
+    group.add_argument(
         "--allow-pickle-weights",
         action="store_true",
         help="also load pickle-based weights (pytorch_model.bin, *.pt, *.ckpt), which can run code: only from a source you trust",
@@ -305,6 +311,7 @@ def _config(args: argparse.Namespace, search_from: Path):
         pivot_model=args.pivot_model,
         nli=args.nli,
         nli_model=args.nli_model,
+        divergence=args.divergence,
         fail_on=getattr(args, "fail_on", None),
         min_severity=getattr(args, "min_severity", None),
         allow_pickle=True if getattr(args, "allow_pickle_weights", False) else None,

@@ -87,6 +87,18 @@ class KeysConfig:
 
 
 @dataclass(frozen=True)
+class ModelConfig:
+    """Thresholds of the divergence model's verdicts (compare/learned.py), on its calibrated P(differs)."""
+
+    flag: float
+    agree: float
+    minor: float
+    major: float
+    tag: float
+    confirm_terms: float
+
+
+@dataclass(frozen=True)
 class CompareConfig:
     chrf_skip_nli: float
     pair_threshold: float
@@ -97,6 +109,7 @@ class CompareConfig:
     sentence: SentenceConfig
     modality: ModalityConfig
     consistency: ConsistencyConfig
+    model: ModelConfig
     keys: KeysConfig
 
 
@@ -130,6 +143,7 @@ class Config:
     nli: str
     nli_model: str
     embedder: str
+    divergence: str  # "builtin" (models/divergence), "none", or a folder made by scripts/train_divergence.py
     fail_on: str
     min_severity: str
     grouping: GroupingConfig
@@ -281,6 +295,7 @@ def _build(data: Mapping[str, Any], source: str) -> Config:
         nli=data["nli"],
         nli_model=data["nli_model"],
         embedder=data["embedder"],
+        divergence=data["divergence"],
         fail_on=data["fail_on"],
         min_severity=data["min_severity"],
         grouping=GroupingConfig(**data["grouping"]),
@@ -295,6 +310,7 @@ def _build(data: Mapping[str, Any], source: str) -> Config:
             sentence=SentenceConfig(**c["sentence"]),
             modality=ModalityConfig(**c["modality"]),
             consistency=ConsistencyConfig(**c["consistency"]),
+            model=ModelConfig(**c["model"]),
             keys=KeysConfig(**c["keys"]),
         ),
         discovery=DiscoveryConfig(

@@ -15,6 +15,11 @@ def load_registry(path: Path = REGISTRY) -> list[dict[str, Any]]:
     return tomllib.loads(path.read_text(encoding="utf-8")).get("model", [])
 
 
+def recorded_sha256(model_id: str, path: Path = REGISTRY) -> str | None:
+    """The sha256 the registry records for `model_id` (None when it records none)."""
+    return next((m.get("sha256") for m in load_registry(path) if m.get("id") == model_id), None)
+
+
 def describe_models(path: Path = REGISTRY) -> str:
     models = load_registry(path)
     if not models:

@@ -3,7 +3,8 @@
 Each pair is a two-version bead. Without a vote between versions, the score
 combines the signals: rule checks (numbers, dates, names, negation), the worst
 word link between the two originals, sentence similarity, and NLI on the
-pivots when an NLI model is configured.
+pivots when an NLI model is configured. Where checker's divergence model runs (the default),
+its P(differs) is the score: its head already reads sentence similarity and word coverage.
 """
 
 from __future__ import annotations
@@ -78,6 +79,13 @@ def score_pairs(
         words_src = DocumentWords(src_segs, source_lang, backends.words, config.compare.words)
         words_tgt = DocumentWords(tgt_segs, target_lang, backends.words, config.compare.words)
     nli_scores = _nli(pairs, source_lang, target_lang, backends) if backends.nli else None
+    model_scores = None
+    if backends.divergence is not None and words_src is not None and words_tgt is not None:
+        say("divergence model")
+        model_scores = pair_scores_of(
+            [words_src.every_word([seg]) for seg in src_segs], [words_tgt.every_word([seg]) for seg in tgt_segs],
+            backends.divergence,
+        )
 
     same_lang = source_lang == target_lang
     records = []
@@ -94,7 +102,9 @@ def score_pairs(
         keys = ("a", "b") if same_lang else (source_lang, target_lang)
         fact_hits = compare_bead_facts({keys[0]: pair.source, keys[1]: pair.target}) if not same_lang else []
         parts = [sentence_score, word_score]
-        score = float(np.mean(parts))
+        # The model reads both signals' inputs itself (its head takes the sentence cosine and the
+        # word coverage beside the words): where it runs, its P is the score.
+        score = float(model_scores[i]) if model_scores is not None else float(np.mean(parts))
         if fact_hits:
             score = max(score, 0.9)
         record: dict[str, Any] = {
@@ -102,6 +112,8 @@ def score_pairs(
             "score": round(score, 4),
             "signals": {"sentence": round(sentence_score, 4), "words": round(word_score, 4)},
         }
+        if model_scores is not None:
+            record["signals"]["model"] = round(float(model_scores[i]), 4)
         if fact_hits:
             record["rules"] = [f.rule for f in fact_hits]
         if nli_scores is not None:
@@ -112,6 +124,14 @@ def score_pairs(
         record["divergent"] = score >= config.compare.pair_threshold
         records.append(record)
     return records
+
+
+def pair_scores_of(source_words: Sequence[Sequence], target_words: Sequence[Sequence], scorer) -> list[float]:
+    """The divergence model's P(differs) for each (source, target) pair of word lists."""
+    def matrix(words: Sequence) -> np.ndarray:
+        return np.stack([w.vector for w in words]).astype(np.float32) if words else np.zeros((0, 1), np.float32)
+
+    return [d.probability for d in scorer.score([(matrix(a), matrix(b)) for a, b in zip(source_words, target_words)])]
 
 
 def _nli(pairs: Sequence[SentencePair], source_lang: str, target_lang: str, backends: Backends) -> list[float]:

@@ -47,11 +47,13 @@ Progress = Callable[[str], None]
 
 def signature(config: Config, backends: Backends) -> str:
     signals = ["gaps", "facts", "similarity"] + (["words"] if backends.words else []) + (["nli"] if backends.nli else [])
+    signals += ["model"] if backends.divergence and backends.words else []
     parts = [
         f"checker:{__version__}",
         f"embed:{backends.embedder.model_id}",
         f"pivot:{backends.translator.model_id if backends.translator else 'none'}",
         f"nli:{backends.nli.model_id if backends.nli else 'none'}",
+        f"divergence:{backends.divergence.model_id if backends.divergence else 'none'}",
         f"align:dp-centred(skip={config.align.skip_cost},merge={config.align.merge_penalty})",
         f"signals:{'+'.join(signals)}",
     ]
@@ -268,7 +270,7 @@ def check_version_set(
     """Align, pivot and compare one version set. Depends only on its arguments, so sets can
     run in any order or on other machines (see engine.py)."""
     say = progress or (lambda message: None)
-    comparator = BeadComparator(config, backends.nli)
+    comparator = BeadComparator(config, backends.nli, backends.divergence)
     # Structured files align by key; free text by sentence similarity.
     beads = align_by_keys(members, config.align) if all(d.document.keyed for d in members) else align_versions(members, config.align)
     pivots = pivot_documents(members, backends.translator, cache, say)

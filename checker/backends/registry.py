@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..cache import open_store
 from ..cached_models import cached_backends
@@ -15,6 +16,9 @@ from ..config import Config
 from ..errors import CheckerError, ModelUnavailableError
 from ..protocols import Embedder, NliScorer, Translator, WordEmbedder
 from .hf_seq2seq import looks_like_path
+
+if TYPE_CHECKING:
+    from ..divergence.scorer import DivergenceScorer
 
 # Names a user can download elsewhere and pass as a local directory.
 DEFAULT_PIVOT_MODELS = {
@@ -29,6 +33,8 @@ NLIS = ("none", "transformers", "onnx")
 # Fast backends have no hub default: their folders are made by `checker models convert`.
 CONVERTED = {"ct2": "checker models convert SRC_DIR OUT_DIR", "onnx": "checker models convert --nli SRC_DIR OUT_DIR"}
 EMBEDDERS = ("e5",)
+# The registry entry of the shipped divergence model (its sha256 is checked before loading).
+DIVERGENCE_MODEL_ID = "checker-divergence-1"
 
 
 @dataclass(frozen=True, eq=False)
@@ -37,6 +43,7 @@ class Backends:
     words: WordEmbedder | None
     translator: Translator | None
     nli: NliScorer | None
+    divergence: "DivergenceScorer | None" = None  # checker's own model (checker/divergence)
 
 
 def build_embedder(name: str):
@@ -45,6 +52,24 @@ def build_embedder(name: str):
     from .e5 import E5Encoder
 
     return E5Encoder()
+
+
+def build_divergence(name: str) -> "DivergenceScorer | None":
+    """checker's own divergence model: the shipped one ("builtin", its weights checked against the
+    sha256 in models/registry.toml), "none", or the folder of another trained head."""
+    if name == "none":
+        return None
+    from ..divergence.scorer import MODEL_DIR, DivergenceScorer
+    from ..model_registry import recorded_sha256
+
+    if name == "builtin":
+        return DivergenceScorer(MODEL_DIR, sha256=recorded_sha256(DIVERGENCE_MODEL_ID))
+    if not Path(name).expanduser().is_dir():
+        raise ModelUnavailableError(
+            f"divergence model folder '{name}' does not exist (--divergence takes builtin, none, or a folder "
+            "written by scripts/train_divergence.py --out DIR)"
+        )
+    return DivergenceScorer(Path(name).expanduser())
 
 
 def build_translator(name: str, model: str, allow_pickle: bool = False) -> Translator | None:
@@ -126,6 +151,7 @@ def build_backends(config: Config) -> Backends:
         # pickle weights only when the user allowed them (backends/model_files.py)
         translator=build_translator(config.pivot, config.pivot_model, config.allow_pickle),
         nli=build_nli(config.nli, config.nli_model, config.allow_pickle),
+        divergence=build_divergence(config.divergence),
     )
     # Cached here, not in the CLI, so every caller (check, pairs, the Ray workers) gets it
     # and tests that replace build_backends with fakes never write to a cache.

@@ -6,6 +6,7 @@ Signals, each independent of the others:
   words       word alignment on the originals (terms, left-out clauses)
   similarity  one sentence far from the others that agree
   nli         entailment between English pivots (when an NLI model is configured)
+  model       checker's own divergence model over the word vectors (learned.py)
 chrF between the pivots is computed for every bead as evidence.
 """
 
@@ -21,6 +22,7 @@ from ..config import CompareConfig, Config
 from ..embed import EmbeddedDocument
 from ..facts.compare import compare_bead_facts
 from ..facts.modality import compare_modality
+from ..divergence.scorer import DivergenceScorer
 from ..protocols import NliScorer
 from ..records import SEVERITY_RANK, Bead, Document, Segment
 from .divergence import Divergence
@@ -28,6 +30,7 @@ from .gaps import (
     added_inside, compare_gaps, compare_key_gaps, covered_by_neighbours, left_out_inside, split_share,
 )
 from .glossary import compare_glossary, load_glossary
+from .learned import compare_learned
 from .lexicon import IsolatedWords
 from .nli import compare_nli
 from .similarity import compare_sentences
@@ -149,9 +152,10 @@ def _merged(group: list[Divergence], extra: Mapping[str, object], short: bool) -
 
 
 class BeadComparator:
-    def __init__(self, config: Config, nli: NliScorer | None = None) -> None:
+    def __init__(self, config: Config, nli: NliScorer | None = None, divergence: DivergenceScorer | None = None) -> None:
         self.config = config
         self.nli = nli
+        self.divergence = divergence  # checker's own model (checker/divergence), None when switched off
         self.glossary = load_glossary(config.glossary) if config.glossary else None
 
     def _same_name_after_all(self, d: Divergence, ctx: SetContext) -> bool:
@@ -201,6 +205,9 @@ class BeadComparator:
             found.extend(compare_words(words, cfg.words, pools, ctx.isolated))
             found.extend(added_inside(bead, neighbours, present, ctx.words, cfg.omission, cfg.words.linked))
             found.extend(left_out_inside(bead, neighbours, present, ctx.words, cfg.omission, cfg.words.linked))
+        if self.divergence is not None and ctx.words is not None:
+            every = {l: ctx.words[l].every_word(bead.members[l]) for l in present}
+            found.extend(compare_learned(every, self.divergence, cfg.model))
         if all(ctx.embedded[l].has_vectors(bead.members[l]) for l in present):  # not a short label (embed.py)
             vectors = {l: _bead_vector(ctx.embedded[l], bead.members[l]) for l in present}
             found.extend(compare_sentences(vectors, cfg.sentence))

@@ -68,6 +68,7 @@ class DocumentWords:
         all_vectors = [w.vector for words in per_segment for w in words]
         mean = np.mean(all_vectors, axis=0) if all_vectors else 0.0
         self._words: dict[int, list[LocatedWord]] = {}
+        self._all: dict[int, list[LocatedWord]] = {}
         self._pool: dict[int, list[LocatedWord]] = {}
         for seg, words in zip(segments, per_segment):
             located = [
@@ -85,10 +86,15 @@ class DocumentWords:
                 for a, b in zip(located, located[1:])
             ]
             self._words[seg.index] = [w for w in located if w.content]
+            self._all[seg.index] = located
             self._pool[seg.index] = located + bigrams
 
     def words(self, segments: Sequence[Segment]) -> list[LocatedWord]:
         return [w for s in segments for w in self._words.get(s.index, [])]
+
+    def every_word(self, segments: Sequence[Segment]) -> list[LocatedWord]:
+        """Every word, function words included, in text order: what the divergence model reads."""
+        return [w for s in segments for w in self._all.get(s.index, [])]
 
     def pool(self, segments: Sequence[Segment]) -> list[LocatedWord]:
         return [w for s in segments for w in self._pool.get(s.index, [])]

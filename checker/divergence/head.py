@@ -21,7 +21,7 @@ NEG = -1e4  # "minus infinity" that stays finite in float16 and after subtractio
 @dataclass(frozen=True)
 class HeadConfig:
     dim_in: int = 384  # multilingual-e5-small's width
-    hidden: int = 192
+    hidden: int = 128
     heads: int = 4
     layers: int = 1
     dropout: float = 0.1
