@@ -137,13 +137,17 @@ def _loss(model: DivergenceHead, batch: Batch, tag_weight: float) -> torch.Tenso
 def evaluate(model: DivergenceHead, examples: Sequence[PairExample], features: Sequence[WordMatrix], dim: int) -> dict:
     """AUROC per source and overall, recall per kind at P >= 0.5, word-tag F1 on tagged sides."""
     model.eval()
-    probs: list[float] = []
+    probs = [0.0] * len(examples)
     tp = fp = fn = 0
+    # read in order of length: little padding, same figures
+    by_length = sorted(range(len(examples)), key=lambda i: max(len(features[examples[i].a].vectors),
+                                                                 len(features[examples[i].b].vectors)))
     for first in range(0, len(examples), 128):
-        chunk = examples[first : first + 128]
-        batch = make_batch(chunk, features, dim)
+        chosen = by_length[first : first + 128]
+        batch = make_batch([examples[i] for i in chosen], features, dim)
         logit, tags_a, tags_b = model(batch.xa, batch.ma, batch.xb, batch.mb)
-        probs.extend(torch.sigmoid(logit).tolist())
+        for i, p in zip(chosen, torch.sigmoid(logit).tolist()):
+            probs[i] = p
         for tags, gold, mask in ((tags_a, batch.tags_a, batch.tag_mask_a), (tags_b, batch.tags_b, batch.tag_mask_b)):
             pred = (tags > 0)[mask]
             truth = gold[mask] > 0.5
@@ -162,6 +166,22 @@ def evaluate(model: DivergenceHead, examples: Sequence[PairExample], features: S
     figures["tag_f1"] = round(2 * tp / max(1, 2 * tp + fp + fn), 4)
     model.train()
     return figures
+
+
+def _length_buckets(order: Sequence[PairExample], features: Sequence[WordMatrix], size: int,
+                    rng: random.Random, window: int = 50) -> list[list[PairExample]]:
+    """Batches of similar length (padding is most of a step's cost on CPU): the shuffled
+    examples are sorted by length within windows of `window` batches, cut into batches,
+    and the batches shuffled again, so each epoch still sees them in a seeded random order."""
+    def words(e: PairExample) -> int:
+        return max(len(features[e.a].vectors), len(features[e.b].vectors))
+
+    batches = []
+    for first in range(0, len(order), size * window):
+        chunk = sorted(order[first : first + size * window], key=words)
+        batches.extend(chunk[i : i + size] for i in range(0, len(chunk), size))
+    rng.shuffle(batches)
+    return batches
 
 
 def _checkpoint_path(folder: Path) -> Path:
@@ -209,8 +229,8 @@ def train(corpus: Corpus, features: Sequence[WordMatrix], settings: TrainSetting
         order = train_set[:]
         rng.shuffle(order)
         total = 0.0
-        for first in range(0, len(order), settings.batch):
-            batch = make_batch(order[first : first + settings.batch], features, dim, rng, settings.word_dropout)
+        for chosen in _length_buckets(order, features, settings.batch, rng):
+            batch = make_batch(chosen, features, dim, rng, settings.word_dropout)
             loss = _loss(model, batch, settings.tag_weight)
             optimiser.zero_grad()
             loss.backward()
