@@ -12,15 +12,12 @@ cast the same way), so a cold and a warm run produce identical findings.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from .cache import CacheStore
-from .protocols import Embedder, NliScorer, NliScores, WordEmbedder, WordVector
-
-if TYPE_CHECKING:
-    from .backends.registry import Backends
+from .protocols import Backends, Embedder, NliScorer, NliScores, WordEmbedder, WordVector
 
 
 def _misses(texts: Sequence, found: dict) -> list:
@@ -96,7 +93,7 @@ class CachedNli:
         return [found[p] for p in pairs]
 
 
-def cached_backends(backends: "Backends", store: CacheStore) -> "Backends":
+def cached_backends(backends: Backends, store: CacheStore) -> Backends:
     """`backends` with the embedder, word embedder and NLI scorer behind `store`. Translations
     are cached by the pivot stage itself (pivot.py, through `store.translations`)."""
     return replace(

@@ -234,7 +234,20 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     model_actions = models.add_subparsers(dest="action", metavar="ACTION")
-    model_actions.add_parser("list", help="the model registry (the default)")
+    model_actions.add_parser("list", help="the model registry and which preset models are on this machine (the default)")
+    pull = model_actions.add_parser(
+        "pull",
+        help="download what `check --models full` needs into the Hugging Face cache",
+        description="Download the models of a preset from the model hub into the Hugging Face cache "
+        "(HF_HOME, HF_ENDPOINT, HF_HUB_OFFLINE and your token are honoured), exactly the files the "
+        "registry lists, at its revision, each checked after the download.",
+        epilog="examples:\n  checker models pull --models full --languages de,fr,id\n  checker check docs/ --models full",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_preset_option(pull)
+    pull.add_argument("--languages", metavar="LIST", help="source languages, comma-separated (default: `languages` of the configuration)")
+    pull.add_argument("--config", type=Path, metavar="FILE", help="checker.toml or pyproject.toml to read languages from")
+    pull.add_argument("--allow-pickle-weights", action="store_true", help="also fetch pickle-based weights the registry lists")
     convert = model_actions.add_parser(
         "convert",
         help="convert a transformers model folder for --pivot ct2 or --nli onnx",
@@ -285,6 +298,12 @@ def _add_format_option(p: argparse.ArgumentParser) -> None:
 def _add_model_options(p: argparse.ArgumentParser) -> None:
     group = p.add_argument_group("models and configuration")
     group.add_argument("--config", type=Path, metavar="FILE", help="checker.toml or pyproject.toml to read settings from")
+    _add_preset_option(group)
+    group.add_argument(
+        "--allow-download",
+        action="store_true",
+        help="let this run fetch the preset's missing models from the model hub (else it stops and names them)",
+    )
     group.add_argument("--pivot", metavar="NAME", help="translator into English: none, marian, nllb, m2m100, llama-cpp, ct2")
     group.add_argument("--pivot-model", metavar="NAME_OR_DIR", help="model name or local directory for --pivot")
     group.add_argument("--nli", metavar="NAME", help="NLI backend: none, transformers or onnx")
@@ -302,6 +321,15 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_preset_option(p) -> None:
+    p.add_argument(
+        "--models",
+        choices=["offline", "full"],
+        help="model preset: offline (default: what installs with checker) or full (adds a translator per "
+        "language and NLI from the model hub; `checker models pull` fetches them); see `checker models list`",
+    )
+
+
 def _config(args: argparse.Namespace, search_from: Path):
     from .config import load_config
 
@@ -315,6 +343,8 @@ def _config(args: argparse.Namespace, search_from: Path):
         fail_on=getattr(args, "fail_on", None),
         min_severity=getattr(args, "min_severity", None),
         allow_pickle=True if getattr(args, "allow_pickle_weights", False) else None,
+        models=getattr(args, "models", None),
+        allow_download=True if getattr(args, "allow_download", False) else None,
     )
     # A gate must show what fails it: findings at the --fail-on severity are always reported.
     if config.fail_on != "never" and SEVERITY_RANK[config.fail_on] < SEVERITY_RANK[config.min_severity]:
@@ -338,7 +368,7 @@ def _gated_run(args: argparse.Namespace, on_problem=None, own=None):
     from .decisions import apply_decisions, load_decisions
     from .discover import changed_files
     from .engine import make_engine, run_check_with
-    from .pipeline import input_root
+    from .pipeline import input_languages, input_root
     from .suppress import apply_suppressions, unit_note_markers
 
     config = _config(args, Path.cwd())
@@ -346,6 +376,7 @@ def _gated_run(args: argparse.Namespace, on_problem=None, own=None):
     engine = make_engine(getattr(args, "engine", "local"), getattr(args, "ray_address", None))  # so does a missing ray
     interactive = sys.stderr.isatty() and not args.quiet
     progress = _Progress(interactive)
+    _ensure_preset_models(config, lambda: input_languages(args.inputs, config))  # before any model loads
     backends = build_backends(config)
     store = open_store(config.cache)  # the one build_backends opened, if caching is on
     cache = store.translations if store is not None and backends.translator else None
@@ -356,6 +387,20 @@ def _gated_run(args: argparse.Namespace, on_problem=None, own=None):
         result = apply_decisions(result, decisions)
     result, suppression = apply_suppressions(result, config.suppress, config.ignore, extra_markers=unit_note_markers(result))
     return record_gate(result, suppression), config, suppression
+
+
+def _ensure_preset_models(config, languages) -> None:
+    """For a hub preset: the models the input languages need are in the cache and intact, or
+    fetched now when the user allowed downloads; else exit 2 naming each one and `models pull`."""
+    if config.models == "offline":
+        return
+    from .cache import default_cache_dir
+    from .models.hub import hub_settings
+    from .models.presets import ensure_available, plan_models
+
+    plan = plan_models(config.models, languages())
+    ensure_available(plan, hub_settings(), default_cache_dir(), allow_download=config.allow_download,
+                     allow_pickle=config.allow_pickle)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -446,6 +491,7 @@ def _cmd_pairs(args: argparse.Namespace) -> int:
 
     config = _config(args, Path.cwd())
     pairs = read_pairs(args.tsv)
+    _ensure_preset_models(config, lambda: (args.source_lang, args.target_lang))
     backends = build_backends(config)
     progress = _Progress(sys.stderr.isatty() and not args.quiet)
     records = score_pairs(pairs, args.source_lang, args.target_lang, config, backends, progress)
@@ -534,9 +580,38 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_models(args: argparse.Namespace) -> int:
     if args.action == "convert":
         return _cmd_models_convert(args)
-    from .model_registry import describe_models
+    if args.action == "pull":
+        return _cmd_models_pull(args)
+    from .models.catalog import describe_models, registry_entries
+    from .models.hub import hub_settings, missing_files
 
-    print(describe_models())
+    settings = hub_settings()
+    on_machine = {e.id: not missing_files(e, settings) for e in registry_entries() if e.preset}
+    print(describe_models(on_machine=on_machine))
+    return 0
+
+
+def _cmd_models_pull(args: argparse.Namespace) -> int:
+    from .cache import default_cache_dir
+    from .config import load_config
+    from .models.hub import hub_settings, pull
+    from .models.presets import plan_models
+
+    config = load_config(args.config, search_from=Path.cwd())
+    preset = args.models or (config.models if config.models != "offline" else "full")
+    if preset == "offline":
+        print("the offline preset needs no download: its models install with checker")
+        return 0
+    languages = [x.strip() for x in args.languages.split(",") if x.strip()] if args.languages else list(config.languages)
+    plan = plan_models(preset, languages)
+    if plan.unserved:
+        print(f"checker: warning: the registry lists no translator for {', '.join(plan.unserved)}", file=sys.stderr)
+    settings = hub_settings()
+    folders = pull(plan.entries(), settings, default_cache_dir(), allow_pickle=args.allow_pickle_weights)
+    for entry, folder in zip(plan.entries(), folders):
+        print(f"{entry.label}: {folder}")
+    print(f"{len(folders)} model{'s' if len(folders) != 1 else ''} ready in {settings.cache_dir}; "
+          f"run `checker check PATH --models {preset}`")
     return 0
 
 

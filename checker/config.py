@@ -153,6 +153,8 @@ class Config:
     cache: CacheConfig
     limits: LimitsConfig
     allow_pickle: bool  # load pickle-based model weights (they can run code): backends/model_files.py
+    models: str = "offline"  # the model preset (checker/models/presets.py): offline | full
+    allow_download: bool = False  # may a run fetch the preset's missing models from the hub
     source: str = field(default="defaults")  # where the overrides came from, for messages
     suppress: tuple[SuppressRule, ...] = ()  # [[suppress]] entries (checker/suppress.py)
     ignore: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # [ignore] lang = [kinds]
@@ -216,6 +218,7 @@ _CHOICES = {
     "fail_on": ("major", "minor", "info", "never"),
     "min_severity": ("major", "minor", "info"),
     "embedder": ("e5",),
+    "models": ("offline", "full"),
 }
 
 
@@ -322,6 +325,8 @@ def _build(data: Mapping[str, Any], source: str) -> Config:
         cache=CacheConfig(**data["cache"]),
         limits=LimitsConfig(**data["limits"]),
         allow_pickle=data["allow_pickle"],
+        models=data["models"],
+        allow_download=data["allow_download"],
         source=source,
         suppress=parse_suppress_rules(data["suppress"], source),
         ignore=parse_ignore(data["ignore"], source),

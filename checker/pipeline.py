@@ -11,7 +11,7 @@ from typing import Callable, Collection, Sequence
 
 from . import __version__
 from .align import align_by_keys, align_versions
-from .backends.registry import Backends
+from .protocols import Backends
 from .cache import TranslationCache
 from .compare.bead import BeadComparator, SetContext, is_short
 from .compare.consistency import consistency_findings
@@ -25,6 +25,7 @@ from .findings import build_finding
 from .group import group_bundled, group_documents
 from .formats import STRUCTURED_SUFFIXES
 from .load import LoadProblem, collect_paths, load_document, load_documents, load_structured
+from .models.presets import run_models
 from .own_reports import OwnReports
 from .pivot import pivot_documents
 from .records import (
@@ -229,6 +230,19 @@ def input_root(inputs: Sequence[str]) -> Path:
     return Path(os.path.commonpath(folders)) if folders else Path.cwd()
 
 
+def input_languages(inputs: Sequence[str], config: Config) -> tuple[str, ...]:
+    """The languages of the files a run would check, found the cheap way (paths, then reading
+    and detecting the loose files; no vectors), so that a preset's missing models are named
+    before any work. A file that cannot be read is left to the run to report."""
+    paths = select_paths(collect_paths(inputs, [], OwnReports(), []), input_root(inputs),
+                         config.discovery.include, config.discovery.exclude)
+    discovery = discover(paths, input_root(inputs), config.languages, config.discovery.patterns,
+                         config.discovery.default_language or None)
+    found = [lang for s in discovery.sets for lang in s.files]
+    found += [d.lang for d in load_documents(discovery.loose, config.languages)[0]]
+    return tuple(sorted(set(found)))
+
+
 def _path_set_id(found: DiscoveredSet) -> str:
     """Readable and stable across runs: "news" for news/de.txt + news/fr.txt, else the key
     with a star for the language ("docs/*/guide.md")."""
@@ -361,6 +375,7 @@ def assemble_result(
         findings=tuple(findings),
         config=config.as_dict(),
         notes=tuple(notes),
+        models=run_models(config.models, backends),
     )
 
 

@@ -7,9 +7,13 @@ Nothing here loads a model. Backends load lazily, once, on first use, and expose
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, Sequence, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, Sequence, runtime_checkable
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .divergence.scorer import DivergenceScorer
+    from .models.presets import ModelPlan
 
 
 @runtime_checkable
@@ -65,3 +69,16 @@ class NliScorer(Protocol):
     def score(self, pairs: Sequence[tuple[str, str]]) -> list[NliScores]:
         """Scores (premise, hypothesis) pairs."""
         ...
+
+
+@dataclass(frozen=True, eq=False)
+class Backends:
+    """The models of one run. Here, beside the protocols, so that the backend registry and the
+    cache wrappers (cached_models.py) both read it without importing each other."""
+
+    embedder: Embedder
+    words: WordEmbedder | None
+    translator: Translator | None
+    nli: NliScorer | None
+    divergence: "DivergenceScorer | None" = None  # checker's own model (checker/divergence)
+    plan: "ModelPlan | None" = None  # the preset's models, when a preset chose them (models/presets.py)

@@ -205,6 +205,8 @@ class RunResult:
     # Divergences below `min_severity`: not findings (no exit code, no CI annotation), but
     # shown in the editors' HTML report as notes, where a person can judge them.
     notes: tuple[Finding, ...] = ()
+    # The model preset, every model with its revision, and which stages ran (models/presets.run_models).
+    models: Mapping[str, Any] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         by_severity: dict[str, int] = {}
@@ -257,7 +259,7 @@ def to_json_dict(result: RunResult) -> dict[str, Any]:
     """The report as the JSON contract of DESIGN.md (plus the aligned rows for re-rendering)."""
     return {
         "schema": SCHEMA,
-        "tool": {"name": "checker", "version": result.tool_version, "signature": result.signature},
+        "tool": {"name": "checker", "version": result.tool_version, "signature": result.signature, **dict(result.models)},
         "version_sets": [
             {
                 "id": vs.id,
@@ -304,6 +306,7 @@ def run_result_from_json(data: Mapping[str, Any]) -> RunResult:
         findings=findings,
         config=data.get("config", {}),
         notes=notes,
+        models={k: data["tool"][k] for k in ("preset", "models", "stages") if k in data["tool"]},
     )
 
 

@@ -101,7 +101,7 @@ _FINDING = {
 _SEGMENT = {"start": int, "end": int, "text": str, "pivot?": str, "line?": int}
 REPORT_SHAPE = {
     "schema": str,
-    "tool": {"version": str, "signature": str},
+    "tool": {"version": str, "signature": str, "preset?": str, "models?": [dict], "stages?": dict},
     "version_sets?": [{
         "id": str,
         "versions": [{"lang": str, "path": str, "sha256?": str}],

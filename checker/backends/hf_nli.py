@@ -80,9 +80,10 @@ class TransformersNli:
         device: str = "cpu",
         max_input_tokens: int | None = None,
         allow_pickle: bool = False,
+        model_id: str | None = None,  # a folder's hub name and revision, for the report and cache keys
     ) -> None:
         self.model = model
-        self.model_id = model
+        self.model_id = model_id or model
         self.batch_size = batch_size
         self.device = device
         self.max_input_tokens = max_input_tokens

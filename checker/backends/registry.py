@@ -1,12 +1,12 @@
-"""Backends by name: which class serves a configured `pivot`, `nli` or `embedder`.
+"""Backends by name: which class serves a configured `pivot`, `nli` or `embedder`, or the
+models a preset chose (`--models full`, checker/models/presets.py).
 
-The model ids, sources and licences behind these names are listed as data in
-the top-level models/registry.toml.
+The model ids, sources, licences and revisions behind these names are data, in the model
+registry (checker/models/registry.toml, read by checker/models/catalog.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +14,8 @@ from ..cache import open_store
 from ..cached_models import cached_backends
 from ..config import Config
 from ..errors import CheckerError, ModelUnavailableError
-from ..protocols import Embedder, NliScorer, Translator, WordEmbedder
+from ..models.catalog import DIVERGENCE_MODEL_ID
+from ..protocols import Backends, NliScorer, Translator
 from .hf_seq2seq import looks_like_path
 
 if TYPE_CHECKING:
@@ -33,17 +34,7 @@ NLIS = ("none", "transformers", "onnx")
 # Fast backends have no hub default: their folders are made by `checker models convert`.
 CONVERTED = {"ct2": "checker models convert SRC_DIR OUT_DIR", "onnx": "checker models convert --nli SRC_DIR OUT_DIR"}
 EMBEDDERS = ("e5",)
-# The registry entry of the shipped divergence model (its sha256 is checked before loading).
-DIVERGENCE_MODEL_ID = "checker-divergence-1"
-
-
-@dataclass(frozen=True, eq=False)
-class Backends:
-    embedder: Embedder
-    words: WordEmbedder | None
-    translator: Translator | None
-    nli: NliScorer | None
-    divergence: "DivergenceScorer | None" = None  # checker's own model (checker/divergence)
+__all__ = ["Backends", "DIVERGENCE_MODEL_ID", "build_backends", "build_divergence", "build_nli", "build_translator"]
 
 
 def build_embedder(name: str):
@@ -56,11 +47,11 @@ def build_embedder(name: str):
 
 def build_divergence(name: str) -> "DivergenceScorer | None":
     """checker's own divergence model: the shipped one ("builtin", its weights checked against the
-    sha256 in models/registry.toml), "none", or the folder of another trained head."""
+    sha256 in the model registry, checker/models/registry.toml), "none", or the folder of another trained head."""
     if name == "none":
         return None
     from ..divergence.scorer import MODEL_DIR, DivergenceScorer
-    from ..model_registry import recorded_sha256
+    from ..models.catalog import recorded_sha256
 
     if name == "builtin":
         return DivergenceScorer(MODEL_DIR, sha256=recorded_sha256(DIVERGENCE_MODEL_ID))
@@ -134,7 +125,38 @@ def _check_local_model(name: str, what: str, backend: str = "") -> None:
         )
 
 
+def _preset_models(config: Config):
+    """The translator, NLI scorer and plan of a hub preset; the CLI has already made sure the
+    files are in the cache (models/presets.ensure_available), so this only points at them."""
+    from ..models.hub import hub_settings
+    from ..models.presets import build_preset_models, plan_models
+
+    if config.pivot != "none" or config.nli != "none":
+        raise CheckerError(
+            f"--models {config.models} chooses the translator and the NLI model itself: leave out pivot and nli "
+            f"(now {config.pivot!r} and {config.nli!r}), or keep them with --models offline"
+        )
+    plan = plan_models(config.models, config.languages)
+    translator, nli = build_preset_models(plan, hub_settings(), config.allow_pickle)
+    return translator, nli, plan
+
+
 def build_backends(config: Config) -> Backends:
+    if config.models != "offline":
+        translator, nli, plan = _preset_models(config)
+        embedder = build_embedder(config.embedder)
+        backends = Backends(embedder=embedder, words=embedder, translator=translator, nli=nli,
+                            divergence=build_divergence(config.divergence), plan=plan)
+    else:
+        backends = _named_backends(config)
+    # Cached here, not in the CLI, so every caller (check, pairs, the Ray workers) gets it
+    # and tests that replace build_backends with fakes never write to a cache.
+    store = open_store(config.cache)
+    return cached_backends(backends, store) if store is not None else backends
+
+
+def _named_backends(config: Config) -> Backends:
+    """The backends `pivot`, `nli` and `divergence` name (the offline preset)."""
     pivot_dir = config.pivot if config.pivot not in PIVOTS else config.pivot_model
     nli_dir = config.nli if config.nli not in NLIS else config.nli_model
     _check_local_model(pivot_dir, "--pivot", config.pivot)
@@ -153,7 +175,4 @@ def build_backends(config: Config) -> Backends:
         nli=build_nli(config.nli, config.nli_model, config.allow_pickle),
         divergence=build_divergence(config.divergence),
     )
-    # Cached here, not in the CLI, so every caller (check, pairs, the Ray workers) gets it
-    # and tests that replace build_backends with fakes never write to a cache.
-    store = open_store(config.cache)
-    return cached_backends(backends, store) if store is not None else backends
+    return backends
