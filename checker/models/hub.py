@@ -88,6 +88,7 @@ def verify_cached(entry: ModelEntry, settings: HubSettings, memo_dir: Path) -> N
             continue
         problem = content_problem(entry, filename, path, memo_dir)
         if problem:
+            _discard(path)  # never left in the cache for a later run to find
             raise ModelUnavailableError(f"{path}: {problem}, so checker will not load '{entry.id}'; {fix}")
 
 
@@ -161,6 +162,21 @@ def probe(settings: HubSettings, entry: ModelEntry) -> None:
         ) from None
 
 
+def _progress_bars(out: TextIO):
+    """tqdm bars on `out` whether or not it is a terminal (huggingface_hub's own bars show only on
+    one, and a CI log should say what was fetched too); none with HF_HUB_DISABLE_PROGRESS_BARS=1."""
+    if os.environ.get("HF_HUB_DISABLE_PROGRESS_BARS", "").strip().lower() in {"1", "on", "yes", "true"}:
+        return None
+    from tqdm.std import tqdm
+
+    class Bar(tqdm):
+        def __init__(self, *args, **kwargs) -> None:
+            kwargs.pop("name", None)
+            super().__init__(*args, **{**kwargs, "file": out, "disable": False, "mininterval": 0.5})
+
+    return Bar
+
+
 def pull(entries: Sequence[ModelEntry], settings: HubSettings, memo_dir: Path, allow_pickle: bool = False,
          out: TextIO | None = None) -> list[Path]:
     """Fetch every file of `entries` that the cache lacks or holds damaged; returns the snapshot
@@ -186,13 +202,24 @@ def pull(entries: Sequence[ModelEntry], settings: HubSettings, memo_dir: Path, a
             path = Path(hf_hub_download(
                 entry.id, filename, revision=entry.revision, cache_dir=str(settings.cache_dir),
                 endpoint=settings.endpoint, etag_timeout=PROBE_TIMEOUT_S, force_download=damaged,
+                tqdm_class=_progress_bars(out),
             ))
         except Exception as exc:  # noqa: BLE001 - hub, HTTP and disk errors alike: one message, exit 2
             raise _hub_error(entry, filename, settings, exc) from None
         problem = content_problem(entry, filename, path, memo_dir)
         if problem:
+            _discard(path)  # never left in the cache for a later run to find
             raise ModelUnavailableError(f"{entry.id} {filename} from {settings.endpoint}: {problem}; the download was refused")
     return [snapshot_dir(e, settings) for e in entries]
+
+
+def _discard(pointer: Path) -> None:
+    blob = Path(os.path.realpath(pointer))
+    for p in (pointer, blob):
+        try:
+            p.unlink()
+        except OSError:
+            pass
 
 
 def describe_missing(missing: Sequence[tuple[ModelEntry, Sequence[str]]], languages: Sequence[str]) -> str:
