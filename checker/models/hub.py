@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterable, Sequence, TextIO
 
 from ..backends.model_files import PICKLE_WEIGHT_SUFFIXES, ALLOW_PICKLE_HOW, file_sha256, verify_sha256
-from ..errors import CheckerError, ModelUnavailableError
+from ..errors import ModelUnavailableError
 from .catalog import ModelEntry
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
@@ -88,7 +88,6 @@ def verify_cached(entry: ModelEntry, settings: HubSettings, memo_dir: Path) -> N
             continue
         problem = content_problem(entry, filename, path, memo_dir)
         if problem:
-            _discard(path)  # never left in the cache for a later run to find
             raise ModelUnavailableError(f"{path}: {problem}, so checker will not load '{entry.id}'; {fix}")
 
 
@@ -180,14 +179,25 @@ def _progress_bars(out: TextIO):
 def pull(entries: Sequence[ModelEntry], settings: HubSettings, memo_dir: Path, allow_pickle: bool = False,
          out: TextIO | None = None) -> list[Path]:
     """Fetch every file of `entries` that the cache lacks or holds damaged; returns the snapshot
-    folders. Progress bars (huggingface_hub's) go to stderr."""
+    folders. A line per file and a progress bar go to `out` (stderr)."""
     import huggingface_hub.constants as hub_constants
-    from huggingface_hub import hf_hub_download
 
     out = out or sys.stderr
     refuse_pickle(entries, allow_pickle)
-    # An explicit pull follows HF_HUB_OFFLINE as set now, not a flag an earlier load in this process set.
+    # An explicit pull follows HF_HUB_OFFLINE as set now, not a flag an earlier load in this
+    # process set (hf_seq2seq turns it on before loading); restored afterwards.
+    before = hub_constants.HF_HUB_OFFLINE
     hub_constants.HF_HUB_OFFLINE = settings.offline
+    try:
+        _fetch(entries, settings, memo_dir, out)
+    finally:
+        hub_constants.HF_HUB_OFFLINE = before
+    return [snapshot_dir(e, settings) for e in entries]
+
+
+def _fetch(entries: Sequence[ModelEntry], settings: HubSettings, memo_dir: Path, out: TextIO) -> None:
+    from huggingface_hub import hf_hub_download
+
     todo = [(e, f) for e in entries for f in e.files
             if (p := cached_file(e, f, settings)) is None or content_problem(e, f, p, memo_dir)]
     if todo and settings.offline:
@@ -210,7 +220,6 @@ def pull(entries: Sequence[ModelEntry], settings: HubSettings, memo_dir: Path, a
         if problem:
             _discard(path)  # never left in the cache for a later run to find
             raise ModelUnavailableError(f"{entry.id} {filename} from {settings.endpoint}: {problem}; the download was refused")
-    return [snapshot_dir(e, settings) for e in entries]
 
 
 def _discard(pointer: Path) -> None:
@@ -230,9 +239,3 @@ def describe_missing(missing: Sequence[tuple[ModelEntry, Sequence[str]]], langua
         f"`{pull_command(languages)}`, or let this run download them with --allow-download "
         "(or allow_download = true in checker.toml)"
     )
-
-
-def check_pullable(entries: Sequence[ModelEntry]) -> None:
-    for e in entries:
-        if not e.files:
-            raise CheckerError(f"model '{e.id}' lists no files in the registry; nothing to download")
