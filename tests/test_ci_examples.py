@@ -43,8 +43,30 @@ def test_example_commands_parse_with_the_real_command_line(path):
         # CI variables stand for values: give them one, then parse as the shell would
         argv = shlex.split(command.replace("${{ github.base_ref || 'main' }}", "main").replace("$CI_DEFAULT_BRANCH", "main"))
         args = _parser().parse_args(argv[1:])
-        assert args.command == "check"
-        parse_output_specs(args.formats or [])
+        assert args.command == "check" or (args.command, args.action) == ("models", "pull")
+        if args.command == "check":
+            parse_output_specs(args.formats or [])
+
+
+@pytest.mark.parametrize("path", EXAMPLES[:2], ids=lambda p: p.name)
+def test_the_full_model_job_pulls_into_a_cached_hf_cache_before_checking(path):
+    """Each CI example has a job that fetches the full preset's models, caches the Hugging Face
+    cache between runs (where that job's HF_HOME puts it), then checks with --models full."""
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    jobs = doc["jobs"].values() if "jobs" in doc else [v for v in doc.values() if isinstance(v, dict)]
+    full = [job for job in jobs if any("--models full" in c and c.startswith("checker check") for c in _commands(job))]
+    assert len(full) == 1, f"{path.name}: one job runs checker check --models full"
+    (job,) = full
+    commands = _commands(job)
+    pull = next(i for i, c in enumerate(commands) if c.startswith("checker models pull --models full"))
+    check = next(i for i, c in enumerate(commands) if c.startswith("checker check"))
+    assert pull < check
+    if "jobs" in doc:  # GitHub: actions/cache over the default HF cache
+        cached = [step["with"]["path"] for step in job["steps"] if str(step.get("uses", "")).startswith("actions/cache")]
+        assert any("~/.cache/huggingface/hub" in p for p in cached)
+    else:  # GitLab caches paths inside the project: HF_HOME points there
+        hf_home = job["variables"]["HF_HOME"].replace("$CI_PROJECT_DIR/", "")
+        assert any(p.rstrip("/") == hf_home for p in job["cache"]["paths"])
 
 
 def test_pre_commit_hook_checks_the_changed_version_set(tmp_path, monkeypatch, capsys):
