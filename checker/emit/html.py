@@ -28,6 +28,7 @@ from checker.emit.html_review import decisions_note, export_schema, initial_deci
 from checker.emit.html_vset import render_version_set
 from checker.emit.markup import divergent_langs, esc, lang_tag, plural
 from checker.emit.order import findings_by_version_set
+from checker.emit.text import models_line
 from checker.records import SEVERITIES, RunResult, Unrelated
 
 TITLE = "Translation consistency report"
@@ -117,7 +118,8 @@ def _header(result: RunResult, gated: int, notes: int) -> str:
         f'<p class="lede">{gated} finding{"s" if gated != 1 else ""}'
         f" in {n_sets} version set{'s' if n_sets != 1 else ''}{note_text}"
         f'<span class="muted"> · checker {esc(result.tool_version)}</span></p>'
-        f'<ul class="counts" aria-label="Findings by severity">{counts}</ul>'
+        + (f'<p class="muted models-used">{esc(models_line(result))}</p>' if models_line(result) else "")
+        + f'<ul class="counts" aria-label="Findings by severity">{counts}</ul>'
         f"{_signature(result.signature)}{_unrelated(result.unrelated)}{decisions_note(result)}"
         f"{render_overview(result, review_panel(result))}"
         "</header>"

@@ -48,8 +48,26 @@ def render_text(result: RunResult, *, color: bool) -> str:
         lines.append(paint("dim", "unrelated: ") + f"{_clean(u.path)}{f' ({_clean(u.lang)})' if u.lang else ''}: {_clean(u.reason)}")
     if result.unrelated:
         lines.append("")
+    if models_line(result):
+        lines.append(paint("dim", _clean(models_line(result))))
     lines.append(paint("bold", summary_line(result)))
     return "\n".join(lines) + "\n"
+
+
+def models_line(result: RunResult) -> str:
+    """`models: preset full; ran rules, pivot, NLI; pivot de Helsinki-NLP/opus-mt-de-en@…`
+    (empty for a report saved before presets)."""
+    models = result.models
+    if not models:
+        return ""
+    stages = models.get("stages", {})
+    ran = [name if name != "nli" else "NLI" for name, on in stages.items() if on]
+    used = [
+        f"{m.get('stage')}{' ' + m['lang'] if m.get('lang') else ''} {m.get('id')}"
+        + (f"@{str(m['revision'])[:12]}" if m.get("revision") else "")
+        for m in models.get("models", []) if m.get("stage") != "embed"
+    ]
+    return f"models: preset {models.get('preset', '?')}; ran {', '.join(ran) or 'nothing'}" + ("; " + ", ".join(used) if used else "")
 
 
 def summary_line(result: RunResult) -> str:
