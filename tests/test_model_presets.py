@@ -149,6 +149,12 @@ def test_the_report_names_the_preset_models_revisions_and_stages():
     saved = to_json_dict(result)
     assert saved["tool"]["preset"] == "full" and saved["tool"]["stages"] == full["stages"]
     assert run_result_from_json(json.loads(json.dumps(saved))).models == full
+    from checker.emit.html import render_html
+    from checker.emit.text import models_line
+
+    line = models_line(result)
+    assert line.startswith("models: preset full; ran rules, pivot, NLI;") and f"pivot de m/de@{'a' * 12}" in line
+    assert "models: preset full" in render_html(result)
 
 
 # --------------------------------------------------------------------------- the loopback hub
