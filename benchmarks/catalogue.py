@@ -1,7 +1,7 @@
 """Catalogue speed: `checker check` on a generated i18next app (2,000 keys in 4 locales by
 default), this checkout against an earlier revision of checker, in the same run.
 
-    python benchmarks/catalogue.py [--keys 2000] [--baseline-ref e5ad0de] [--no-baseline] [--ref REV] [--keep DIR]
+    python benchmarks/catalogue.py [--keys 2000] [--baseline-ref e5ad0de ...] [--no-baseline] [--ref REV] [--keep DIR]
 
 The catalogue is written here from small word lists (UI labels of one to four words, about
 70%; sentences with numbers and {{placeholders}}, about 30%; a few keys missing, empty or
@@ -10,7 +10,10 @@ process with every default check on; its CPU time (user + system, all threads, f
 and wall time are reported. "Cold" is a fresh CHECKER_CACHE_DIR (no model outputs cached;
 the word-vector shim already built: each checker is first run once on a two-key catalogue);
 "warm" is the same run again. The baseline revision is taken from git (`git archive`) and
-run from a temporary folder. Not a test: the numbers depend on the machine.
+run from a temporary folder; --baseline-ref may be given more than once. The last line says
+whether each baseline's cold findings and notes (kind, severity, message, versions with their
+keys, texts and spans) are the same as those of the checker measured last. Not a test: the
+numbers depend on the machine.
 """
 
 from __future__ import annotations
@@ -161,6 +164,18 @@ class Run:
     wall_s: float
     exit_code: int
     findings: int
+    report: Path
+
+
+def _said(report: Path) -> list[tuple]:
+    """What a report says, without ids or scores: its findings and notes as a reader sees them."""
+    data = json.loads(report.read_text(encoding="utf-8"))
+    return sorted(
+        (part, f["kind"], f["severity"], f["message"],
+         tuple((v["lang"], v.get("key", ""), v["role"], v["text"], tuple((s["start"], s["end"]) for s in v["spans"]))
+               for v in f["versions"]))
+        for part in ("findings", "notes") for f in data.get(part, [])
+    )
 
 
 _LAUNCH = (
@@ -181,7 +196,7 @@ def run_checker(code: Path, folder: Path, cache: Path, report: Path) -> Run:
     if code_ not in (0, 1):
         raise SystemExit(f"checker in {code} failed (exit {code_}): {process.stderr.read().decode()[-3000:]}")
     findings = len(json.loads(report.read_text(encoding="utf-8"))["findings"])
-    return Run(usage.ru_utime + usage.ru_stime, wall, code_, findings)
+    return Run(usage.ru_utime + usage.ru_stime, wall, code_, findings, report)
 
 
 def measure(code: Path, folder: Path, work: Path, name: str) -> tuple[Run, Run]:
@@ -209,7 +224,7 @@ def checkout(ref: str, into: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--keys", type=int, default=2000)
-    parser.add_argument("--baseline-ref", default="e5ad0de", help="the checker revision to compare with")
+    parser.add_argument("--baseline-ref", action="append", help="a checker revision to compare with (default e5ad0de; repeatable)")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--ref", help="measure this git revision instead of the working tree")
     parser.add_argument("--keep", type=Path, help="keep the catalogue, caches and reports here")
@@ -224,8 +239,9 @@ def main() -> None:
 
     rows = []
     if not args.no_baseline:
-        base = checkout(args.baseline_ref, work / "baseline-code")
-        rows.append((f"checker at {args.baseline_ref}", *measure(base, folder, work, "baseline")))
+        for n, ref in enumerate(args.baseline_ref or ["e5ad0de"]):
+            base = checkout(ref, work / f"baseline-code-{n}")
+            rows.append((f"checker at {ref}", *measure(base, folder, work, f"baseline-{n}")))
     if args.ref:
         rows.append((f"checker at {args.ref}", *measure(checkout(args.ref, work / "ref-code"), folder, work, "current")))
     else:
@@ -234,6 +250,14 @@ def main() -> None:
     print(f"\n{'checker':<24} {'cold CPU':>9} {'cold wall':>10} {'warm CPU':>9} {'warm wall':>10} {'findings':>9}")
     for name, cold, warm in rows:
         print(f"{name:<24} {cold.cpu_s:8.1f}s {cold.wall_s:9.1f}s {warm.cpu_s:8.1f}s {warm.wall_s:9.1f}s {cold.findings:9d}")
+    last = _said(rows[-1][1].report)
+    for name, cold, warm in rows[:-1]:
+        said = _said(cold.report)
+        print(f"{name}: findings and notes {'the same' if said == last else 'differ: ' + str(len(set(said) ^ set(last))) + ' not in both'}"
+              f" as {rows[-1][0]}'s")
+    for name, cold, warm in rows:
+        if _said(warm.report) != _said(cold.report):
+            print(f"{name}: the warm run's findings differ from the cold run's")
     if args.keep is None:
         shutil.rmtree(work, ignore_errors=True)
 

