@@ -194,28 +194,30 @@ def test_number_finding_blames_the_french_version(run: dict[str, Any]) -> None:
 
 
 def test_nli_evidence_reaches_the_finding_on_the_negated_sentence(run: dict[str, Any]) -> None:
+    """The negation rule and NLI both fire on sentence 4: one finding for the row (issue 13,
+    item 5), led by the rule, with NLI's scores kept as merged evidence."""
     findings = run["report"]["findings"]
-    nli = [f for f in findings if f["evidence"].get("signal") == "nli"]
-    assert len(nli) == 1, [f["message"] for f in findings]
-    [f] = nli
-    assert f["kind"] == "meaning" and f["severity"] == "major"  # contradiction > nli_contradict_max
+    on_4 = [f for f in findings if any(v["lang"] == "en" and v["line"] == 4 for v in f["versions"])]
+    assert len(on_4) == 1, [f["message"] for f in findings]
+    [f] = on_4
+    assert f["kind"] == "negation" and f["severity"] == "major"
     roles = {v["lang"]: v["role"] for v in f["versions"]}
     assert roles == {"en": "divergent", "de": "reference", "fr": "reference"}
     en = next(v for v in f["versions"] if v["lang"] == "en")
-    assert en["line"] == 4 and "not" in en["text"]
-    summary = f["evidence"]["nli"]  # the contract's shape: weakest entailment, strongest contradiction
+    assert "not" in en["text"]
+    assert f["evidence"]["signals"] == ["facts", "nli"]
+    [nli] = [m for m in f["evidence"]["merged"] if m["signal"] == "nli"]
+    assert nli["kind"] == "meaning" and nli["severity"] == "major"  # contradiction > nli_contradict_max
+    summary = nli["nli"]  # the contract's shape: weakest entailment, strongest contradiction
     assert summary["contradict"] > 0.99 and summary["entail"] < 0.01
-    scores = f["evidence"]["nli_pairs"]
+    scores = nli["nli_pairs"]
     assert set(scores) == {"en->de", "de->en", "en->fr", "fr->en"}
     for pair in scores.values():
         assert set(pair) == {"entail", "contradict"}
         assert pair["contradict"] > 0.99 and pair["entail"] < 0.01
     assert f["score"] > 0.99
-    # The negation rule fires on the same sentence and names NLI as a second signal.
-    [negation] = [g for g in findings if g["kind"] == "negation"]
-    assert {v["lang"]: v["role"] for v in negation["versions"]}["en"] == "divergent"
-    assert negation["evidence"]["signals"] == ["facts", "nli"]
-    assert f["evidence"]["signals"] == ["facts", "nli"]
+    # NLI blamed nothing else: the number finding on sentence 2 is the rule's alone.
+    assert [g["evidence"]["signals"] for g in findings if g is not f] == [["facts"]]
 
 
 def test_findings_are_well_formed(run: dict[str, Any]) -> None:
