@@ -395,8 +395,8 @@ def _ensure_preset_models(config, languages) -> None:
     if config.models == "offline":
         return
     from .cache import default_cache_dir
-    from .models.hub import hub_settings
-    from .models.presets import ensure_available, plan_models
+    from .model_catalog.hub import hub_settings
+    from .model_catalog.presets import ensure_available, plan_models
 
     plan = plan_models(config.models, languages())
     ensure_available(plan, hub_settings(), default_cache_dir(), allow_download=config.allow_download,
@@ -582,8 +582,8 @@ def _cmd_models(args: argparse.Namespace) -> int:
         return _cmd_models_convert(args)
     if args.action == "pull":
         return _cmd_models_pull(args)
-    from .models.catalog import describe_models, registry_entries
-    from .models.hub import hub_settings, missing_files
+    from .model_catalog.catalog import describe_models, registry_entries
+    from .model_catalog.hub import hub_settings, missing_files
 
     settings = hub_settings()
     on_machine = {e.id: not missing_files(e, settings) for e in registry_entries() if e.preset}
@@ -594,8 +594,8 @@ def _cmd_models(args: argparse.Namespace) -> int:
 def _cmd_models_pull(args: argparse.Namespace) -> int:
     from .cache import default_cache_dir
     from .config import load_config
-    from .models.hub import hub_settings, pull
-    from .models.presets import plan_models
+    from .model_catalog.hub import hub_settings, pull
+    from .model_catalog.presets import plan_models
 
     config = load_config(args.config, search_from=Path.cwd())
     preset = args.models or (config.models if config.models != "offline" else "full")

@@ -153,7 +153,7 @@ class Config:
     cache: CacheConfig
     limits: LimitsConfig
     allow_pickle: bool  # load pickle-based model weights (they can run code): backends/model_files.py
-    models: str = "offline"  # the model preset (checker/models/presets.py): offline | full
+    models: str = "offline"  # the model preset (checker/model_catalog/presets.py): offline | full
     allow_download: bool = False  # may a run fetch the preset's missing models from the hub
     source: str = field(default="defaults")  # where the overrides came from, for messages
     suppress: tuple[SuppressRule, ...] = ()  # [[suppress]] entries (checker/suppress.py)

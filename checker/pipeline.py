@@ -25,7 +25,7 @@ from .findings import build_finding
 from .group import group_bundled, group_documents
 from .formats import STRUCTURED_SUFFIXES
 from .load import LoadProblem, collect_paths, load_document, load_documents, load_structured
-from .models.presets import run_models
+from .model_catalog.presets import run_models
 from .own_reports import OwnReports
 from .pivot import pivot_documents
 from .records import (

@@ -13,7 +13,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from .divergence.scorer import DivergenceScorer
-    from .models.presets import ModelPlan
+    from .model_catalog.presets import ModelPlan
 
 
 @runtime_checkable

@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stage", choices=("corpus", "embed", "train", "export", "all"), default="all")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--epochs", type=int, default=None, help="override TrainSettings.epochs")
+    ap.add_argument("--hidden", type=int, default=None, help="override HeadConfig.hidden")
+    ap.add_argument("--dropout", type=float, default=None, help="override HeadConfig.dropout")
+    ap.add_argument("--word-dropout", type=float, default=None, help="override TrainSettings.word_dropout")
     ap.add_argument("--out", type=Path, default=ROOT / "models" / "divergence", help="where export writes the model")
     args = ap.parse_args(argv)
 
@@ -57,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     settings = TrainSettings(seed=args.seed)
     if args.epochs:
         settings = replace(settings, epochs=args.epochs)
+    if args.word_dropout is not None:
+        settings = replace(settings, word_dropout=args.word_dropout)
+    if args.hidden or args.dropout is not None:
+        head = settings.head
+        head = replace(head, hidden=args.hidden or head.hidden, dropout=head.dropout if args.dropout is None else args.dropout)
+        settings = replace(settings, head=head)
     state = train(corpus, features, settings, args.work / f"checkpoints-seed{args.seed}")
     if args.stage == "train":
         return 0

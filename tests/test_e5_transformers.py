@@ -229,7 +229,7 @@ def test_a_file_in_another_format_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_registry_lists_the_converted_model() -> None:
-    from checker.models.catalog import load_registry
+    from checker.model_catalog.catalog import load_registry
 
     (entry,) = [m for m in load_registry() if m["id"] == et.MODEL_ID]
     assert entry["offline"] and "e5-small-q4.bin" in entry["source"] and entry["licence"] == "MIT"

@@ -22,10 +22,10 @@ from tiny_models import build_keyword_nli, build_m2m, build_marian
 
 from checker.cli import main
 from checker.errors import ModelUnavailableError
-from checker.models import catalog
-from checker.models.catalog import ModelEntry, registry_entries
-from checker.models.hub import hub_settings, missing_files, pull
-from checker.models.presets import ensure_available, plan_models, run_models
+from checker.model_catalog import catalog
+from checker.model_catalog.catalog import ModelEntry, registry_entries
+from checker.model_catalog.hub import hub_settings, missing_files, pull
+from checker.model_catalog.presets import ensure_available, plan_models, run_models
 from checker.records import RunResult, run_result_from_json, to_json_dict
 from fakes import fake_backends
 
@@ -307,7 +307,9 @@ def test_models_list_works_from_a_non_editable_install(tmp_path):
     import sysconfig
 
     src = tmp_path / "src"
-    shutil.copytree(ROOT / "checker", src / "checker", ignore=shutil.ignore_patterns("__pycache__"))
+    # as in a checkout: checker/shipped_models is a link to models/, which the wheel copies
+    shutil.copytree(ROOT / "checker", src / "checker", ignore=shutil.ignore_patterns("__pycache__"), symlinks=True)
+    shutil.copytree(ROOT / "models", src / "models")
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, src / name)
     venv = tmp_path / "venv"
@@ -325,5 +327,6 @@ def test_models_list_works_from_a_non_editable_install(tmp_path):
     done = subprocess.run([str(venv / "bin" / "checker"), "models", "list"], cwd=tmp_path, capture_output=True,
                           text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert f"model registry: {site}/checker/models/registry.toml" in done.stdout
+    assert f"model registry: {site}/checker/shipped_models/registry.toml" in done.stdout
+    assert (Path(site) / "checker" / "shipped_models" / "divergence" / "head.safetensors").is_file()
     assert "Helsinki-NLP/opus-mt-de-en" in done.stdout and "not downloaded" in done.stdout

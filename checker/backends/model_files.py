@@ -5,7 +5,7 @@
   safetensors weights unless the user trusts its source and says so (`allow_pickle = true`
   in checker.toml, or `--allow-pickle-weights`).
 - `verify_sha256` checks a weights file against the sha256 recorded for it (see
-  checker/models/registry.toml). Hashing 70 MB on every run would cost a fraction of a second each
+  models/registry.toml). Hashing 70 MB on every run would cost a fraction of a second each
   time, so a verified file is remembered by its path, size, inode, mtime and ctime in the
   cache folder; any change to the file (ctime cannot be set back) hashes it again.
 """
@@ -104,6 +104,6 @@ def verify_sha256(path: Path, expected: str, cache_dir: Path, reinstall: str) ->
     if actual != expected:
         raise ModelUnavailableError(
             f"{path}: sha256 {actual[:16]}… differs from the recorded {expected[:16]}… "
-            f"(checker/models/registry.toml): the weights were changed or damaged, so checker will not load them; {reinstall}"
+            f"(models/registry.toml): the weights were changed or damaged, so checker will not load them; {reinstall}"
         )
     _remember(memo, key, {**identity, "sha256": expected})

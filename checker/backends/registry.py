@@ -1,8 +1,8 @@
 """Backends by name: which class serves a configured `pivot`, `nli` or `embedder`, or the
-models a preset chose (`--models full`, checker/models/presets.py).
+models a preset chose (`--models full`, checker/model_catalog/presets.py).
 
 The model ids, sources, licences and revisions behind these names are data, in the model
-registry (checker/models/registry.toml, read by checker/models/catalog.py).
+registry (models/registry.toml, read by checker/model_catalog/catalog.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from ..cache import open_store
 from ..cached_models import cached_backends
 from ..config import Config
 from ..errors import CheckerError, ModelUnavailableError
-from ..models.catalog import DIVERGENCE_MODEL_ID
+from ..model_catalog.catalog import DIVERGENCE_MODEL_ID
 from ..protocols import Backends, NliScorer, Translator
 from .hf_seq2seq import looks_like_path
 
@@ -47,11 +47,11 @@ def build_embedder(name: str):
 
 def build_divergence(name: str) -> "DivergenceScorer | None":
     """checker's own divergence model: the shipped one ("builtin", its weights checked against the
-    sha256 in the model registry, checker/models/registry.toml), "none", or the folder of another trained head."""
+    sha256 in the model registry, models/registry.toml), "none", or the folder of another trained head."""
     if name == "none":
         return None
     from ..divergence.scorer import MODEL_DIR, DivergenceScorer
-    from ..models.catalog import recorded_sha256
+    from ..model_catalog.catalog import recorded_sha256
 
     if name == "builtin":
         return DivergenceScorer(MODEL_DIR, sha256=recorded_sha256(DIVERGENCE_MODEL_ID))
@@ -128,8 +128,8 @@ def _check_local_model(name: str, what: str, backend: str = "") -> None:
 def _preset_models(config: Config):
     """The translator, NLI scorer and plan of a hub preset; the CLI has already made sure the
     files are in the cache (models/presets.ensure_available), so this only points at them."""
-    from ..models.hub import hub_settings
-    from ..models.presets import build_preset_models, plan_models
+    from ..model_catalog.hub import hub_settings
+    from ..model_catalog.presets import build_preset_models, plan_models
 
     if config.pivot != "none" or config.nli != "none":
         raise CheckerError(

@@ -21,7 +21,8 @@ from ..errors import ModelUnavailableError
 
 WEIGHTS = "head.safetensors"
 CONFIG = "config.json"
-MODEL_DIR = Path(__file__).resolve().parent.parent.parent / "models" / "divergence"
+# models/divergence/ of the checkout, through the checker/shipped_models link (package data in a wheel)
+MODEL_DIR = Path(__file__).resolve().parent.parent / "shipped_models" / "divergence"
 # Words read per side at inference: a bead is a few sentences; more than this is a paragraph
 # and the tail is scored as its own pair by nothing, so keep the limit generous.
 MAX_WORDS = 384

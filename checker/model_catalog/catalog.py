@@ -1,4 +1,4 @@
-"""The model registry (checker/models/registry.toml, shipped as package data): which weights each
+"""The model registry (models/registry.toml, shipped as package data): which weights each
 backend and preset uses, where they come from, their licences, revisions and checksums.
 
 Entries are data only; `ModelEntry` is their typed form. `CHECKER_MODEL_REGISTRY` names another
@@ -16,7 +16,9 @@ from typing import Any, Mapping
 
 from ..errors import CheckerError
 
-REGISTRY = Path(__file__).resolve().parent / "registry.toml"
+# models/ at the top of the checkout, reached through the checker/shipped_models link so that a
+# wheel (which copies what the link points at) ships it as package data.
+REGISTRY = Path(__file__).resolve().parent.parent / "shipped_models" / "registry.toml"
 REGISTRY_ENV = "CHECKER_MODEL_REGISTRY"
 STAGES = ("pivot", "nli")
 ANY_LANGUAGE = "*"  # a multilingual translator: any source language without a model of its own
