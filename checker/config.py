@@ -96,6 +96,7 @@ class ModelConfig:
     major: float
     tag: float
     confirm_terms: float
+    max_severity: str  # the most a verdict of the model alone may be (its spans still show)
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,7 @@ _CHOICES = {
 _SEVERITY_CHOICES = (
     "compare.words.term_severity", "compare.modality.severity", "compare.consistency.severity", "glossary_severity",
     "compare.keys.empty_severity", "compare.keys.missing_severity", "compare.keys.extra_severity",
+    "compare.model.max_severity",
 )
 
 

@@ -6,12 +6,13 @@ from typing import Sequence
 
 import numpy as np
 
-from checker.compare.learned import compare_learned
+from checker.compare.divergence import Divergence
+from checker.compare.learned import compare_learned, confirm_terms, pair_scores
 from checker.config import ModelConfig
 from checker.divergence.scorer import PairDivergence
 from checker.compare.wordlinks import LocatedWord
 
-CFG = ModelConfig(flag=0.5, agree=0.5, minor=0.6, major=0.9, tag=0.5, confirm_terms=0.4)
+CFG = ModelConfig(flag=0.5, agree=0.5, minor=0.6, major=0.9, tag=0.5, confirm_terms=0.4, max_severity="major")
 
 
 def _words(text: str, lang_seed: int) -> list[LocatedWord]:
@@ -89,3 +90,40 @@ def test_two_versions_name_both_and_stay_minor():
     bead = {k: v for k, v in _bead().items() if k != "fr"}
     (d,) = compare_learned(bead, SetScorer({frozenset((0, 2)): 0.97}), CFG)
     assert set(d.divergent) == {"de", "id"} and d.reference == () and d.severity == "minor"
+
+
+def _term(severity: str = "info", kind: str = "term", signal: str = "words") -> Divergence:
+    return Divergence(kind=kind, severity=severity, score=0.4, message="term", divergent=("id",),
+                      reference=("de", "fr"), spans={"id": ((8, 16),)}, evidence={"signal": signal}, signal=signal)
+
+
+def test_a_term_note_becomes_a_finding_when_the_model_agrees():
+    probs = {frozenset((0, 1)): 0.1, frozenset((0, 2)): 0.45, frozenset((1, 2)): 0.5}
+    scores = pair_scores(_bead(), SetScorer(probs))
+    (d,) = confirm_terms([_term()], scores, CFG)  # both >= confirm_terms (0.4), de~fr agree
+    assert d.severity == "minor" and d.evidence["model_confirms"] == 0.45
+    assert d.spans == _term().spans  # the words stay the word alignment's
+
+
+def test_a_term_note_stays_a_note_when_the_model_does_not_agree():
+    for probs in (
+        {frozenset((0, 1)): 0.1, frozenset((0, 2)): 0.45, frozenset((1, 2)): 0.2},  # fr~id agree
+        {frozenset((0, 1)): 0.7, frozenset((0, 2)): 0.9, frozenset((1, 2)): 0.9},  # de~fr differ too
+    ):
+        (d,) = confirm_terms([_term()], pair_scores(_bead(), SetScorer(probs)), CFG)
+        assert d.severity == "info" and "model_confirms" not in d.evidence
+
+
+def test_only_word_alignment_term_notes_are_confirmed():
+    probs = {frozenset((0, 1)): 0.1, frozenset((0, 2)): 0.95, frozenset((1, 2)): 0.95}
+    scores = pair_scores(_bead(), SetScorer(probs))
+    others = [_term(kind="modality", signal="facts"), _term(severity="minor")]
+    assert confirm_terms(others, scores, CFG) == others
+
+
+def test_max_severity_caps_what_the_model_alone_says():
+    from dataclasses import replace
+
+    probs = {frozenset((0, 1)): 0.1, frozenset((0, 2)): 0.95, frozenset((1, 2)): 0.92}
+    (d,) = compare_learned(_bead(), SetScorer(probs), replace(CFG, max_severity="info"))
+    assert d.severity == "info" and d.divergent == ("id",)

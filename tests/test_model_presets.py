@@ -289,7 +289,9 @@ def test_pull_then_check_seeds_offline_with_pivots_and_nli(hub, tmp_path, capsys
     report = json.loads(out.read_text(encoding="utf-8"))
     tool = report["tool"]
     assert tool["preset"] == "full"
-    assert tool["stages"] == {"rules": True, "pivot": True, "nli": True, "own model": False}
+    # checker's own divergence model runs by default, beside the preset's models
+    assert tool["stages"] == {"rules": True, "pivot": True, "nli": True, "own model": True}
+    assert any(m.get("id") == "checker-divergence-1" for m in tool["models"]), tool["models"]
     pivots = {m["lang"]: (m["id"], m["revision"]) for m in tool["models"] if m["stage"] == "pivot"}
     assert pivots["de"] == ("tiny/opus-mt-de-en", COMMITS["tiny/opus-mt-de-en"])
     assert {"stage": "nli", "id": "tiny/nli-not", "revision": COMMITS["tiny/nli-not"]} in tool["models"]

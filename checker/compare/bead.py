@@ -30,7 +30,7 @@ from .gaps import (
     added_inside, compare_gaps, compare_key_gaps, covered_by_neighbours, left_out_inside, split_share,
 )
 from .glossary import compare_glossary, load_glossary
-from .learned import compare_learned
+from .learned import compare_learned, confirm_terms, pair_scores
 from .lexicon import IsolatedWords
 from .nli import compare_nli
 from .similarity import compare_sentences
@@ -207,7 +207,10 @@ class BeadComparator:
             found.extend(left_out_inside(bead, neighbours, present, ctx.words, cfg.omission, cfg.words.linked))
         if self.divergence is not None and ctx.words is not None:
             every = {l: ctx.words[l].every_word(bead.members[l]) for l in present}
-            found.extend(compare_learned(every, self.divergence, cfg.model))
+            if sum(1 for ws in every.values() if ws) >= 2:
+                scores = pair_scores(every, self.divergence)
+                found = confirm_terms(found, scores, cfg.model)
+                found.extend(compare_learned(every, self.divergence, cfg.model, scores))
         if all(ctx.embedded[l].has_vectors(bead.members[l]) for l in present):  # not a short label (embed.py)
             vectors = {l: _bead_vector(ctx.embedded[l], bead.members[l]) for l in present}
             found.extend(compare_sentences(vectors, cfg.sentence))

@@ -9,12 +9,14 @@ in the blamed version; the words it tags in the references are marked as referen
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import combinations
 from typing import Mapping, Sequence
 
 import numpy as np
 
 from ..config import ModelConfig
+from ..records import SEVERITY_RANK
 from ..divergence.scorer import DivergenceScorer, PairDivergence
 from .divergence import Divergence
 from .wordlinks import LocatedWord
@@ -61,17 +63,22 @@ def _quoted(words: Sequence[LocatedWord], tags: np.ndarray, threshold: float, mo
 
 
 def _severity(p: float, cfg: ModelConfig) -> str:
-    return "major" if p >= cfg.major else "minor" if p >= cfg.minor else "info"
+    found = "major" if p >= cfg.major else "minor" if p >= cfg.minor else "info"
+    return min(found, cfg.max_severity, key=SEVERITY_RANK.__getitem__)
 
 
 def compare_learned(
-    words: Mapping[str, Sequence[LocatedWord]], scorer: DivergenceScorer, cfg: ModelConfig
+    words: Mapping[str, Sequence[LocatedWord]],
+    scorer: DivergenceScorer,
+    cfg: ModelConfig,
+    scores: Mapping[tuple[str, str], PairDivergence] | None = None,
 ) -> list[Divergence]:
-    """`words`: per present version, every word of the bead (DocumentWords.every_word)."""
+    """`words`: per present version, every word of the bead (DocumentWords.every_word);
+    `scores`: pair_scores of those words, when the caller has them already."""
     langs = [l for l, ws in words.items() if ws]
     if len(langs) < 2:
         return []
-    scores = pair_scores(words, scorer)
+    scores = scores if scores is not None else pair_scores(words, scorer)
     evidence_pairs = {f"{a}~{b}": round(s.probability, 3) for (a, b), s in scores.items()}
     found = []
     if len(langs) == 2:
@@ -80,7 +87,7 @@ def compare_learned(
         if p >= cfg.flag:
             found.append(Divergence(
                 kind="meaning",
-                severity="minor" if _severity(p, cfg) != "info" else "info",  # no vote: never major
+                severity=min(_severity(p, cfg), "minor", key=SEVERITY_RANK.__getitem__),  # no vote: never major
                 score=p,
                 message=f"The {a} and {b} versions differ in meaning (divergence model, P={p:.2f}).",
                 divergent=(a, b),
@@ -118,3 +125,31 @@ def compare_learned(
             signal="model",
         ))
     return found
+
+
+def confirm_terms(
+    found: Sequence[Divergence], scores: Mapping[tuple[str, str], PairDivergence], cfg: ModelConfig, severity: str = "minor"
+) -> list[Divergence]:
+    """A word-alignment term note (below `severity`) becomes a finding at `severity` when the
+    model agrees: P(the blamed version differs) reaches `confirm_terms` against every reference
+    while the references agree among themselves (P at most `agree`). Word vectors alone cannot
+    tell a wrong term from a word e5-small does not know; the model reads the whole sentence.
+    `confirm_terms` 1.0 switches this off."""
+    if cfg.confirm_terms >= 1.0:
+        return list(found)
+    out = []
+    for d in found:
+        if d.kind != "term" or d.signal != "words" or d.severity != "info" or len(d.divergent) != 1:
+            out.append(d)
+            continue
+        x, refs = d.divergent[0], [r for r in d.reference]
+        try:
+            to_x = [_p(scores, x, r) for r in refs]
+            among = [_p(scores, a, b) for a, b in combinations(refs, 2)]
+        except KeyError:  # a version without words: the model has no say
+            out.append(d)
+            continue
+        if refs and min(to_x) >= cfg.confirm_terms and (not among or max(among) <= cfg.agree):
+            d = replace(d, severity=severity, evidence={**d.evidence, "model_confirms": round(min(to_x), 3)})
+        out.append(d)
+    return out

@@ -30,7 +30,7 @@ MAX_WORDS = 96  # words read per side; longer texts are cut (training only: see 
 @dataclass(frozen=True)
 class TrainSettings:
     seed: int = 13
-    epochs: int = 10
+    epochs: int = 4  # the held-out training documents peak at epoch 4 of 10 (0.724 AUROC), then the head memorises
     batch: int = 32
     lr: float = 1e-3
     weight_decay: float = 0.01
