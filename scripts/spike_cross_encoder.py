@@ -42,6 +42,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--measure-mqm-dev", action="store_true")
+    ap.add_argument("--save", type=Path, help="write the trained parameters (top layers + head, float16 safetensors) here")
     ap.add_argument("--bench", type=Path, default=ROOT.parent / "shared" / "bench")
     args = ap.parse_args()
 
@@ -113,12 +114,22 @@ def main() -> int:
             optimiser.step()
             step += 1
             if step % 50 == 0:
-                print(f"step {step} loss {float(loss):.4f} ({(time.monotonic() - started) / step:.2f} s/step)", flush=True)
+                print(f"step {step} loss {float(loss.detach()):.4f} ({(time.monotonic() - started) / step:.2f} s/step)", flush=True)
             if step % args.every == 0:
                 report(step, started)
             if time.monotonic() - started >= args.minutes * 60:
                 break
     report(step, started)
+    if args.save:
+        from safetensors.torch import save_file
+
+        args.save.mkdir(parents=True, exist_ok=True)
+        trained = {f"encoder.{k}": v for k, v in encoder.state_dict().items()
+                   if any(k.startswith(f"encoder.layer.{i}.") for i in range(len(encoder.encoder.layer) - args.train_layers, len(encoder.encoder.layer)))}
+        trained.update({f"head.{k}": v for k, v in head.state_dict().items()})
+        save_file({k: v.detach().half().contiguous() for k, v in trained.items()}, str(args.save / "trained.safetensors"))
+        (args.save / "spike.json").write_text(json.dumps({**vars(args), "steps": step}, default=str, indent=1) + "\n", encoding="utf-8")
+        print(f"saved {len(trained)} tensors to {args.save}", flush=True)
     if args.measure_mqm_dev:
         folder = args.bench / "mqm-dev"
         with open(folder / "mqm-ted-ende.tsv", encoding="utf-8", newline="") as fh:
