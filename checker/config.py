@@ -248,12 +248,20 @@ def _dotted(data: Mapping[str, Any], dotted: str) -> Any:
     return value
 
 
+# Thresholds on a probability: between 0 and 1.
+_PROBABILITIES = tuple(f"compare.model.{k}" for k in ("flag", "agree", "minor", "major", "tag", "confirm_terms"))
+
+
 def _validate_values(data: Mapping[str, Any], where: str) -> None:
     """Bounds and languages: a value of the right type can still make no sense."""
     for dotted, (least, meaning) in _BOUNDS.items():
         value = _dotted(data, dotted)
         if isinstance(value, (int, float)) and value < least:
             raise CheckerError(f"{where}: '{dotted}' must be at least {least}{meaning}, not {value!r}")
+    for dotted in _PROBABILITIES:
+        value = _dotted(data, dotted)
+        if isinstance(value, (int, float)) and not 0.0 <= value <= 1.0:
+            raise CheckerError(f"{where}: '{dotted}' is a probability threshold: between 0 and 1, not {value!r}")
     languages = data.get("languages", ())
     if not languages:
         raise CheckerError(f"{where}: 'languages' is empty; name the languages of the versions, e.g. [\"de\", \"fr\", \"en\"]")

@@ -217,3 +217,16 @@ def test_wrongly_typed_threshold_is_refused_at_load(tmp_path):
     (tmp_path / "checker.toml").write_text('[grouping]\npartner_cosine = "high"\n', encoding="utf-8")
     with pytest.raises(CheckerError, match="checker.toml"):
         load_config(search_from=tmp_path)
+
+
+@pytest.mark.parametrize("setting", ["flag = 1.5", "confirm_terms = -0.1", "tag = 2"])
+def test_model_thresholds_are_probabilities(tmp_path, setting):
+    (tmp_path / "checker.toml").write_text(f"[compare.model]\n{setting}\n", encoding="utf-8")
+    with pytest.raises(CheckerError, match=r"'compare\.model\.\w+' is a probability threshold: between 0 and 1"):
+        load_config(search_from=tmp_path)
+
+
+def test_the_model_alone_gives_notes_by_default():
+    model = load_config().compare.model
+    assert model.max_severity == "info" and model.confirm_terms == 1.0  # README, The divergence model
+    assert load_config().divergence == "builtin"

@@ -142,7 +142,7 @@ def confirm_terms(
         if d.kind != "term" or d.signal != "words" or d.severity != "info" or len(d.divergent) != 1:
             out.append(d)
             continue
-        x, refs = d.divergent[0], [r for r in d.reference]
+        x, refs = d.divergent[0], list(d.reference)
         try:
             to_x = [_p(scores, x, r) for r in refs]
             among = [_p(scores, a, b) for a, b in combinations(refs, 2)]
