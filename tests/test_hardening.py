@@ -503,6 +503,9 @@ def test_a_saved_report_with_hostile_strings_in_every_field_injects_nothing(save
         assert code == 0, err
         requests.clear()
         page.goto(uri)
+        # report.js sets --toolbar-h on <html> from a ResizeObserver (asynchronously): wait for it,
+        # so every page is compared in the same state
+        page.wait_for_function("() => document.documentElement.style.getPropertyValue('--toolbar-h') !== ''", timeout=5000)
         return page.evaluate(_DOM_SIGNATURE)
 
     plain = rendered(_hostile_everywhere(saved_report, lambda: "plain text"))
