@@ -34,6 +34,7 @@ import numpy as np
 
 from checker.backends.model_files import verify_sha256
 from checker.cache import default_cache_dir
+from checker.centring import normalised
 from checker.errors import ModelUnavailableError
 from checker.backends.native import install_library, private_folder, trusted_library, verified_library
 from checker.protocols import WordVector
@@ -646,7 +647,7 @@ def _pool(windows: list[tuple[np.ndarray, int]]) -> np.ndarray:
     else:
         weights = np.array([max(n, 1) for _, n in windows], dtype=np.float32)
         v = (np.stack([w for w, _ in windows]) * weights[:, None]).sum(axis=0) / weights.sum()
-    v = v.astype(np.float32) / max(float(np.linalg.norm(v)), 1e-12)
+    v = normalised(v.astype(np.float32))
     v.flags.writeable = False
     return v
 
