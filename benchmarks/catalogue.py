@@ -1,7 +1,7 @@
 """Catalogue speed: `checker check` on a generated i18next app (2,000 keys in 4 locales by
 default), this checkout against an earlier revision of checker, in the same run.
 
-    python benchmarks/catalogue.py [--keys 2000] [--baseline-ref e5ad0de ...] [--no-baseline] [--ref REV] [--keep DIR]
+    python benchmarks/catalogue.py [--keys 2000] [--baseline-ref e5ad0de ...] [--no-baseline] [--ref REV] [--keep DIR] [--repeat N]
 
 The catalogue is written here from small word lists (UI labels of one to four words, about
 70%; sentences with numbers and {{placeholders}}, about 30%; a few keys missing, empty or
@@ -211,6 +211,11 @@ def measure(code: Path, folder: Path, work: Path, name: str) -> tuple[Run, Run]:
     return cold, warm
 
 
+def median_run(runs: list[Run]) -> Run:
+    """The run of median CPU time (its own wall time, findings and report)."""
+    return sorted(runs, key=lambda r: r.cpu_s)[len(runs) // 2]
+
+
 def checkout(ref: str, into: Path) -> Path:
     """The `checker` package at git revision `ref`, extracted into `into`."""
     if into.exists():
@@ -231,6 +236,9 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--ref", help="measure this git revision instead of the working tree")
     parser.add_argument("--keep", type=Path, help="keep the catalogue, caches and reports here")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds, each measuring every checker once in turn; the table gives each checker's median "
+                             "(a shared machine's speed drifts by 30%% within minutes: interleaved rounds share the drift)")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="checker-catalogue-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -240,17 +248,26 @@ def main() -> None:
     changed = generate(folder, args.keys)
     print(f"catalogue: {args.keys} keys x {len(LOCALES)} locales in {folder} (changed on purpose: {changed})", flush=True)
 
-    rows = []
+    checkers: list[tuple[str, Path, str]] = []  # (row name, code, run name)
     if not args.no_baseline:
         for n, ref in enumerate(args.baseline_ref or ["e5ad0de"]):
-            base = checkout(ref, work / f"baseline-code-{n}")
-            rows.append((f"checker at {ref}", *measure(base, folder, work, f"baseline-{n}")))
+            checkers.append((f"checker at {ref}", checkout(ref, work / f"baseline-code-{n}"), f"baseline-{n}"))
     if args.ref:
-        rows.append((f"checker at {args.ref}", *measure(checkout(args.ref, work / "ref-code"), folder, work, "current")))
+        checkers.append((f"checker at {args.ref}", checkout(args.ref, work / "ref-code"), "current"))
     else:
-        rows.append(("this checkout", *measure(ROOT, folder, work, "current")))
+        checkers.append(("this checkout", ROOT, "current"))
+    runs: dict[str, list[tuple[Run, Run]]] = {name: [] for name, _, _ in checkers}
+    for round_ in range(max(1, args.repeat)):
+        for name, code, run_name in checkers:
+            cold, warm = measure(code, folder, work, run_name)
+            runs[name].append((cold, warm))
+            if args.repeat > 1:
+                print(f"round {round_ + 1}: {name}: cold {cold.cpu_s:.1f} s CPU, {cold.wall_s:.1f} s wall", flush=True)
+    rows = [(name, median_run([c for c, _ in runs[name]]), median_run([w for _, w in runs[name]]))
+            for name, _, _ in checkers]
 
-    print(f"\n{'checker':<24} {'cold CPU':>9} {'cold wall':>10} {'warm CPU':>9} {'warm wall':>10} {'findings':>9}")
+    label = "median of " + str(args.repeat) + " rounds" if args.repeat > 1 else "one round"
+    print(f"\n{'checker':<24} {'cold CPU':>9} {'cold wall':>10} {'warm CPU':>9} {'warm wall':>10} {'findings':>9}   ({label})")
     for name, cold, warm in rows:
         print(f"{name:<24} {cold.cpu_s:8.1f}s {cold.wall_s:9.1f}s {warm.cpu_s:8.1f}s {warm.wall_s:9.1f}s {cold.findings:9d}")
     last = _said(rows[-1][1].report)

