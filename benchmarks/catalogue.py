@@ -8,9 +8,8 @@ The catalogue is written here from small word lists (UI labels of one to four wo
 with a changed number, as real catalogues have). Each run is a separate `checker check`
 process with every default check on; its CPU time (user + system, all threads, from wait4)
 and wall time are reported. "Cold" is a fresh CHECKER_CACHE_DIR (no model outputs cached;
-what a checker builds once per machine already built: the word-vector shim and, where that
-checker has them, CharSplit's tables copied into SQLite; each checker is first run once on a
-two-key catalogue, whose model outputs are then deleted);
+the word-vector shim already built: each checker is first run once on a two-key catalogue,
+whose model outputs are then deleted);
 "warm" is the same run again. The baseline revision is taken from git (`git archive`) and
 run from a temporary folder; --baseline-ref may be given more than once. The last line says
 whether each baseline's cold findings and notes (kind, severity, message, versions with their
