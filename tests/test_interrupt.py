@@ -108,6 +108,13 @@ sys.exit(cli.main(sys.argv[2:]))
 """
 
 
+def _default_sigint() -> None:
+    """In the child, before exec: Ctrl-C as a terminal delivers it. A test run started in the
+    background by a non-interactive shell (`cmd &`, nohup) inherits SIGINT ignored, and Python
+    then installs no KeyboardInterrupt handler: the child would never see the signal sent."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Child:
     """The driver in a subprocess; stderr is collected by a thread so a pause can be awaited."""
 
@@ -117,6 +124,7 @@ class Child:
         self.proc = subprocess.Popen(
             [sys.executable, "-c", _DRIVER, str(TESTS), "check", *args],
             cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=_default_sigint,
         )
         self.err_lines: list[str] = []
         self._paused = threading.Event()
@@ -200,6 +208,7 @@ def test_ctrl_c_during_real_e5_embedding_in_a_terminal(tmp_path):
     proc = subprocess.Popen(
         [*checker_command(), "check", "big", "--json", "out.json"],
         cwd=tmp_path, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave,
+        preexec_fn=_default_sigint,
     )
     os.close(slave)
     err = b""
