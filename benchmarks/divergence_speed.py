@@ -39,6 +39,7 @@ def main() -> None:
         if len(line.split()) >= 4
     ]
     encoder = E5Encoder()
+    encoder.word_vectors("Load the engines first.")  # loading is not the per-sentence cost
     started = time.process_time()
     words = [encoder.word_vectors(s) for s in sentences]
     e5_ms = (time.process_time() - started) * 1000 / len(sentences)
