@@ -92,3 +92,22 @@ def test_a_cancelled_pass_stops_between_batches(engines) -> None:
     cancel.set()
     with pytest.raises(e5_torch.Cancelled):
         torch_enc._torch.forward([np.array([shim.bos, 5, shim.eos], dtype=np.int32)], cancel=cancel)
+
+
+def test_a_small_call_runs_on_one_thread_and_puts_the_count_back(engines, monkeypatch) -> None:
+    import torch
+
+    torch_enc, _ = engines
+    shim = torch_enc._states_model()
+    seq = np.array([shim.bos, 5, 6, shim.eos], dtype=np.int32)
+    torch_enc._forward(shim, [seq])  # loads the engine
+    model, seen = torch_enc._torch._model, []
+
+    def counting(words, padded):
+        seen.append(torch.get_num_threads())
+        return model(words, padded)
+
+    monkeypatch.setattr(torch_enc._torch, "_model", counting)
+    before = torch.get_num_threads()
+    torch_enc._torch.forward([seq], threads=1)
+    assert seen == [1] and torch.get_num_threads() == before
