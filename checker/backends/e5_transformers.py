@@ -129,21 +129,25 @@ class _Reader:
         return self.data[self.pos - n:self.pos]
 
 
+def _blocks_to_float(blocks: np.ndarray) -> np.ndarray:
+    """Q4_0 blocks (any shape) as float32 with 32 weights each along a new last axis: per
+    block an fp16 scale d and 16 bytes, byte j holding weight j (low nibble) and weight j+16
+    (high nibble), weight = (q - 8) d."""
+    q = np.concatenate([blocks["qs"] & 0x0F, blocks["qs"] >> 4], axis=-1).astype(np.int8) - 8
+    return q.astype(np.float32) * blocks["d"].astype(np.float32)[..., None]
+
+
 def dequantize_q4(raw: bytes, rows: int, cols: int) -> np.ndarray:
-    """Q4_0 rows of [out][in] as float32: per 32 inputs an fp16 scale d and 16 bytes,
-    byte j holding weight j (low nibble) and weight j+16 (high nibble), weight = (q - 8) d."""
+    """Q4_0 rows of [out][in] as float32 (see _blocks_to_float)."""
     blocks = np.frombuffer(raw, dtype=_Q4_BLOCK)
     if cols % _QK or len(blocks) != rows * cols // _QK:
         raise ValueError(f"{len(blocks)} Q4 blocks do not make a {rows}x{cols} matrix")
-    q = np.concatenate([blocks["qs"] & 0x0F, blocks["qs"] >> 4], axis=1).astype(np.int8) - 8
-    return (q.astype(np.float32) * blocks["d"].astype(np.float32)[:, None]).reshape(rows, cols)
+    return _blocks_to_float(blocks).reshape(rows, cols)
 
 
 def q4_rows(blocks: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Rows `rows` of a Q4_0 matrix kept as blocks (shape [out, in/32]) as float32 [len(rows), in]."""
-    b = blocks[rows]
-    q = np.concatenate([b["qs"] & 0x0F, b["qs"] >> 4], axis=-1).astype(np.int8) - 8
-    return (q.astype(np.float32) * b["d"].astype(np.float32)[..., None]).reshape(len(rows), -1)
+    return _blocks_to_float(blocks[rows]).reshape(len(rows), -1)
 
 
 def read_e5_file(path: Path, keep_q4: frozenset[str] = frozenset(), tokenizer: bool = True) -> E5File:
@@ -189,12 +193,11 @@ def read_e5_file(path: Path, keep_q4: frozenset[str] = frozenset(), tokenizer: b
         raw = memoryview(data)[offset:offset + nbytes]
         if len(raw) != nbytes:
             raise ModelUnavailableError(f"{path}: tensor {name} lies past the end of the file; {_REINSTALL}")
-        if dtype == _Q4 and name in keep_q4:
-            cols = ff if name.endswith(".fo.w") else hidden
-            q4[name] = np.frombuffer(raw, dtype=_Q4_BLOCK).reshape(count // cols, cols // _QK)
-            continue
         if dtype == _Q4:
             cols = ff if name.endswith(".fo.w") else hidden
+            if name in keep_q4:
+                q4[name] = np.frombuffer(raw, dtype=_Q4_BLOCK).reshape(count // cols, cols // _QK)
+                continue
             tensors[name] = dequantize_q4(raw, count // cols, cols)
         elif dtype == _F32:
             tensors[name] = np.frombuffer(raw, dtype="<f4", count=count).astype(np.float32)
