@@ -18,6 +18,7 @@ import numpy as np
 
 from .backends.registry import Backends
 from .centring import centre_rows
+from .compare.learned import sides_of
 from .compare.wordlinks import DocumentWords, pair_divergence_score
 from .config import Config
 from .errors import InputError
@@ -83,7 +84,8 @@ def score_pairs(
     if backends.divergence is not None and words_src is not None and words_tgt is not None:
         say("divergence model")
         model_scores = pair_scores_of(
-            [words_src.every_word([seg]) for seg in src_segs], [words_tgt.every_word([seg]) for seg in tgt_segs],
+            [(seg.text, words_src.every_word([seg])) for seg in src_segs],
+            [(seg.text, words_tgt.every_word([seg])) for seg in tgt_segs],
             backends.divergence,
         )
 
@@ -126,12 +128,13 @@ def score_pairs(
     return records
 
 
-def pair_scores_of(source_words: Sequence[Sequence], target_words: Sequence[Sequence], scorer) -> list[float]:
-    """The divergence model's P(differs) for each (source, target) pair of word lists."""
-    def matrix(words: Sequence) -> np.ndarray:
-        return np.stack([w.vector for w in words]).astype(np.float32) if words else np.zeros((0, 1), np.float32)
-
-    return [d.probability for d in scorer.score([(matrix(a), matrix(b)) for a, b in zip(source_words, target_words)])]
+def pair_scores_of(source: Sequence[tuple[str, Sequence]], target: Sequence[tuple[str, Sequence]], scorer) -> list[float]:
+    """The divergence model's P(differs) for each (source, target) pair of (text, every word of it)."""
+    sides = [
+        (sides_of({"s": ws}, {"s": text}, {"s": 0})["s"], sides_of({"t": wt}, {"t": tt}, {"t": 0})["t"])
+        for (text, ws), (tt, wt) in zip(source, target)
+    ]
+    return [d.probability for d in scorer.score_sides(sides)]
 
 
 def _nli(pairs: Sequence[SentencePair], source_lang: str, target_lang: str, backends: Backends) -> list[float]:

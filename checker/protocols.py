@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol, Sequence, runtime_checkable
 import numpy as np
 
 if TYPE_CHECKING:
-    from .divergence.scorer import DivergenceScorer
+    from .divergence.scorer import PairDivergence, Side
     from .model_catalog.presets import ModelPlan
 
 
@@ -71,6 +71,16 @@ class NliScorer(Protocol):
         ...
 
 
+@runtime_checkable
+class DivergenceModel(Protocol):
+    """checker's own divergence model (checker/divergence/scorer.py): P(two versions of a bead
+    differ in meaning) and a P per word of each side."""
+
+    model_id: str
+
+    def score_sides(self, pairs: "Sequence[tuple[Side, Side]]") -> "list[PairDivergence]": ...
+
+
 @dataclass(frozen=True, eq=False)
 class Backends:
     """The models of one run. Here, beside the protocols, so that the backend registry and the
@@ -80,5 +90,5 @@ class Backends:
     words: WordEmbedder | None
     translator: Translator | None
     nli: NliScorer | None
-    divergence: "DivergenceScorer | None" = None  # checker's own model (checker/divergence)
+    divergence: DivergenceModel | None = None  # checker's own model (checker/divergence)
     plan: "ModelPlan | None" = None  # the preset's models, when a preset chose them (models/presets.py)

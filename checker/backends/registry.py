@@ -8,18 +8,14 @@ registry (models/registry.toml, read by checker/model_catalog/catalog.py).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..cache import open_store
 from ..cached_models import cached_backends
 from ..config import Config
 from ..errors import CheckerError, ModelUnavailableError
-from ..model_catalog.catalog import DIVERGENCE_MODEL_ID
-from ..protocols import Backends, NliScorer, Translator
+from ..model_catalog.catalog import DIVERGENCE_MODEL_ID, SHIPPED_DIVERGENCE
+from ..protocols import Backends, DivergenceModel, NliScorer, Translator
 from .hf_seq2seq import looks_like_path
-
-if TYPE_CHECKING:
-    from ..divergence.scorer import DivergenceScorer
 
 # Names a user can download elsewhere and pass as a local directory.
 DEFAULT_PIVOT_MODELS = {
@@ -45,22 +41,24 @@ def build_embedder(name: str):
     return E5Encoder()
 
 
-def build_divergence(name: str) -> "DivergenceScorer | None":
-    """checker's own divergence model: the shipped one ("builtin", its weights checked against the
-    sha256 in the model registry, models/registry.toml), "none", or the folder of another trained head."""
+def build_divergence(name: str, encoder=None) -> "DivergenceModel | None":
+    """checker's own divergence model: a shipped one (SHIPPED_DIVERGENCE: "builtin", the default, or
+    "head"; weights checked against the sha256 in the model registry, models/registry.toml), "none",
+    or the folder of another trained model. `encoder` (the run's E5Encoder) serves the cross model."""
     if name == "none":
         return None
-    from ..divergence.scorer import MODEL_DIR, DivergenceScorer
+    from ..divergence.scorer import SHIPPED_DIR, open_divergence_model
     from ..model_catalog.catalog import recorded_sha256
 
-    if name == "builtin":
-        return DivergenceScorer(MODEL_DIR, sha256=recorded_sha256(DIVERGENCE_MODEL_ID))
+    if name in SHIPPED_DIVERGENCE:
+        folder, model_id = SHIPPED_DIVERGENCE[name]
+        return open_divergence_model(SHIPPED_DIR / folder, sha256=recorded_sha256(model_id), encoder=encoder)
     if not Path(name).expanduser().is_dir():
         raise ModelUnavailableError(
-            f"divergence model folder '{name}' does not exist (--divergence takes builtin, none, or a folder "
-            "written by scripts/train_divergence.py --out DIR)"
+            f"divergence model folder '{name}' does not exist (--divergence takes {', '.join(SHIPPED_DIVERGENCE)}, "
+            "none, or a folder written by scripts/train_divergence.py --out DIR)"
         )
-    return DivergenceScorer(Path(name).expanduser())
+    return open_divergence_model(Path(name).expanduser(), encoder=encoder)
 
 
 def build_translator(name: str, model: str, allow_pickle: bool = False) -> Translator | None:
@@ -146,7 +144,7 @@ def build_backends(config: Config) -> Backends:
         translator, nli, plan = _preset_models(config)
         embedder = build_embedder(config.embedder)
         backends = Backends(embedder=embedder, words=embedder, translator=translator, nli=nli,
-                            divergence=build_divergence(config.divergence), plan=plan)
+                            divergence=build_divergence(config.divergence, embedder), plan=plan)
     else:
         backends = _named_backends(config)
     # Cached here, not in the CLI, so every caller (check, pairs, the Ray workers) gets it
@@ -173,6 +171,6 @@ def _named_backends(config: Config) -> Backends:
         # pickle weights only when the user allowed them (backends/model_files.py)
         translator=build_translator(config.pivot, config.pivot_model, config.allow_pickle),
         nli=build_nli(config.nli, config.nli_model, config.allow_pickle),
-        divergence=build_divergence(config.divergence),
+        divergence=build_divergence(config.divergence, embedder),
     )
     return backends

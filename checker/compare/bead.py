@@ -22,15 +22,14 @@ from ..config import CompareConfig, Config
 from ..embed import EmbeddedDocument
 from ..facts.compare import compare_bead_facts
 from ..facts.modality import compare_modality
-from ..divergence.scorer import DivergenceScorer
-from ..protocols import NliScorer
+from ..protocols import DivergenceModel, NliScorer
 from ..records import SEVERITY_RANK, Bead, Document, Segment
 from .divergence import Divergence
 from .gaps import (
     added_inside, compare_gaps, compare_key_gaps, covered_by_neighbours, left_out_inside, split_share,
 )
 from .glossary import compare_glossary, load_glossary
-from .learned import compare_learned, confirm_terms, pair_scores
+from .learned import compare_learned, confirm_terms, pair_scores, sides_of
 from .lexicon import IsolatedWords
 from .nli import compare_nli
 from .similarity import compare_sentences
@@ -152,7 +151,7 @@ def _merged(group: list[Divergence], extra: Mapping[str, object], short: bool) -
 
 
 class BeadComparator:
-    def __init__(self, config: Config, nli: NliScorer | None = None, divergence: DivergenceScorer | None = None) -> None:
+    def __init__(self, config: Config, nli: NliScorer | None = None, divergence: DivergenceModel | None = None) -> None:
         self.config = config
         self.nli = nli
         self.divergence = divergence  # checker's own model (checker/divergence), None when switched off
@@ -208,7 +207,7 @@ class BeadComparator:
         if self.divergence is not None and ctx.words is not None:
             every = {l: ctx.words[l].every_word(bead.members[l]) for l in present}
             if sum(1 for ws in every.values() if ws) >= 2:
-                scores = pair_scores(every, self.divergence)
+                scores = pair_scores(sides_of(every, originals, offsets), self.divergence)
                 found = confirm_terms(found, scores, cfg.model)
                 found.extend(compare_learned(every, self.divergence, cfg.model, scores))
         if all(ctx.embedded[l].has_vectors(bead.members[l]) for l in present):  # not a short label (embed.py)

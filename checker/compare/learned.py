@@ -17,19 +17,40 @@ import numpy as np
 
 from ..config import ModelConfig
 from ..records import SEVERITY_RANK
-from ..divergence.scorer import DivergenceScorer, PairDivergence
+from ..divergence.scorer import PairDivergence, Side
+from ..protocols import DivergenceModel
 from .divergence import Divergence
 from .wordlinks import LocatedWord
 
 
-def pair_scores(
-    words: Mapping[str, Sequence[LocatedWord]], scorer: DivergenceScorer
-) -> dict[tuple[str, str], PairDivergence]:
-    """Each unordered pair of versions (in the order of `words`) scored once."""
-    langs = [l for l, ws in words.items() if ws]
+def sides_of(
+    words: Mapping[str, Sequence[LocatedWord]],
+    originals: Mapping[str, str] | None = None,
+    offsets: Mapping[str, int] | None = None,
+) -> dict[str, Side]:
+    """Each version's Side: its original text of the bead (`originals`, starting at file offset
+    `offsets[lang]`) with its words' offsets moved into that text. Without originals, the text
+    is rebuilt from the words at their offsets (what a fake scorer needs)."""
+    out = {}
+    for lang, ws in words.items():
+        if originals is not None and offsets is not None and lang in originals:
+            text, base = originals[lang], offsets[lang]
+        else:
+            base = ws[0].start if ws else 0
+            chars = [" "] * ((ws[-1].end - base) if ws else 0)
+            for w in ws:
+                chars[w.start - base:w.end - base] = w.text[:w.end - w.start].ljust(w.end - w.start)
+            text = "".join(chars)
+        vectors = np.stack([w.vector for w in ws]).astype(np.float32) if ws else np.zeros((0, 1), np.float32)
+        out[lang] = Side(text, tuple((w.start - base, w.end - base) for w in ws), vectors)
+    return out
+
+
+def pair_scores(sides: Mapping[str, Side], scorer: DivergenceModel) -> dict[tuple[str, str], PairDivergence]:
+    """Each unordered pair of versions (in the order of `sides`) scored once."""
+    langs = [l for l, side in sides.items() if side.words]
     pairs = list(combinations(langs, 2))
-    matrices = {l: np.stack([w.vector for w in words[l]]).astype(np.float32) for l in langs}
-    scored = scorer.score([(matrices[a], matrices[b]) for a, b in pairs])
+    scored = scorer.score_sides([(sides[a], sides[b]) for a, b in pairs])
     return dict(zip(pairs, scored))
 
 
@@ -69,16 +90,16 @@ def _severity(p: float, cfg: ModelConfig) -> str:
 
 def compare_learned(
     words: Mapping[str, Sequence[LocatedWord]],
-    scorer: DivergenceScorer,
+    scorer: DivergenceModel,
     cfg: ModelConfig,
     scores: Mapping[tuple[str, str], PairDivergence] | None = None,
 ) -> list[Divergence]:
     """`words`: per present version, every word of the bead (DocumentWords.every_word);
-    `scores`: pair_scores of those words, when the caller has them already."""
+    `scores`: pair_scores of their sides, when the caller has them already."""
     langs = [l for l, ws in words.items() if ws]
     if len(langs) < 2:
         return []
-    scores = scores if scores is not None else pair_scores(words, scorer)
+    scores = scores if scores is not None else pair_scores(sides_of(words), scorer)
     evidence_pairs = {f"{a}~{b}": round(s.probability, 3) for (a, b), s in scores.items()}
     found = []
     if len(langs) == 2:

@@ -149,3 +149,23 @@ def word_probabilities(token_probs: np.ndarray, token_spans: np.ndarray, words: 
         if hit.any():
             out[i] = float(token_probs[hit].max())
     return out
+
+
+def score(model: CrossTop, inputs: Sequence[PairInput], batch: int = 32) -> tuple[np.ndarray, list[np.ndarray]]:
+    """P(differs) per pair and P per joined position, in input order (batched by length)."""
+    was_training = model.training
+    model.eval()
+    probs = np.zeros(len(inputs), np.float32)
+    tags: list[np.ndarray] = [np.zeros(0)] * len(inputs)
+    order = sorted(range(len(inputs)), key=lambda i: len(inputs[i].states))
+    with torch.inference_mode():
+        for begin in range(0, len(order), batch):
+            chunk = order[begin:begin + batch]
+            x, side = collate([inputs[i] for i in chunk])
+            logit, token = model(x, side)
+            p, t = torch.sigmoid(logit).numpy(), torch.sigmoid(token).numpy()
+            for row, i in enumerate(chunk):
+                probs[i] = p[row]
+                tags[i] = t[row, :len(inputs[i].states)]
+    model.train(was_training)
+    return probs, tags

@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .cross import CrossConfig, CrossTop, PairInput, collate, join, token_labels
+from .cross import CrossConfig, CrossTop, PairInput, collate, join, score, token_labels
 from .examples import Corpus, PairExample, Text
 from .training import auroc
 
@@ -124,26 +124,6 @@ def _batches(examples: Sequence[PairExample], lowers: LowerStates, size: int, rn
     return out
 
 
-def score(model: CrossTop, inputs: Sequence[PairInput], batch: int = 32) -> tuple[np.ndarray, list[np.ndarray]]:
-    """P(differs) per pair and P per joined position, in input order (batched by length)."""
-    was_training = model.training
-    model.eval()
-    probs = np.zeros(len(inputs), np.float32)
-    tags: list[np.ndarray] = [np.zeros(0)] * len(inputs)
-    order = sorted(range(len(inputs)), key=lambda i: len(inputs[i].states))
-    with torch.inference_mode():
-        for begin in range(0, len(order), batch):
-            chunk = order[begin:begin + batch]
-            x, side = collate([inputs[i] for i in chunk])
-            logit, token = model(x, side)
-            p, t = torch.sigmoid(logit).numpy(), torch.sigmoid(token).numpy()
-            for row, i in enumerate(chunk):
-                probs[i] = p[row]
-                tags[i] = t[row, :len(inputs[i].states)]
-    model.train(was_training)
-    return probs, tags
-
-
 def evaluate(model: CrossTop, examples: Sequence[PairExample], lowers: LowerStates) -> dict:
     probs, tags = score(model, [pair_input(lowers, e) for e in examples])
     labels = [e.label for e in examples]
@@ -191,6 +171,16 @@ class CrossState:
     model: CrossTop
     step: int
     curve: list[dict]
+
+
+def load_checkpoint(folder: Path, settings: CrossSettings) -> CrossState:
+    """The model as the last checkpoint in `folder` left it (mid-training or done)."""
+    saved = torch.load(folder / "checkpoint.pt", weights_only=False)
+    if saved["settings"] != settings.as_dict():
+        raise ValueError(f"{folder / 'checkpoint.pt'}: made with other settings")
+    model = new_model(settings, None)
+    model.load_state_dict(saved["model"])
+    return CrossState(model.eval(), saved["step"], saved["curve"])
 
 
 def train_cross(corpus: Corpus, lowers: LowerStates, settings: CrossSettings, folder: Path,

@@ -1,12 +1,16 @@
-"""Inference with the divergence model: the shipped head, checked by sha256, over word vectors.
+"""Inference with a divergence model, checked by sha256: `open_divergence_model(folder)`.
 
-Inputs are what a check already has (`compare.wordlinks.DocumentWords`: contextual word
-vectors, centred by their document's mean and normalised), so a pair costs one pass of a
-small head: 2-5 ms of CPU per pair of 40-word sentences on 2 cores (benchmarks/divergence_speed.py:
-1.7 ms on a quiet machine, 5 ms on a busy one). Pairs are batched by length.
+Two kinds, named by the folder's config.json (`kind`):
 
-The folder holds `head.safetensors` (the trained parameters) and `config.json` (the head's
-shape, the model's name and version, and how it was trained); `export` writes both.
+- `cross` (checker-divergence-2, models/divergence-2/): e5's lower layers per sentence, its
+  trained top layers over the two sentences together (cross.py). Reads each side's text.
+- `head` (checker-divergence-1, models/divergence/): a small head over the word vectors a
+  check already has (`compare.wordlinks.DocumentWords`: contextual word vectors, centred by
+  their document's mean and normalised): 2-5 ms of CPU per pair of 40-word sentences on 2
+  cores (benchmarks/divergence_speed.py).
+
+Both take pairs of `Side`s (a version's text of a bead, its words and their vectors) and give
+a `PairDivergence` per pair: P(differs) and a P per word of each side. Pairs are batched by length.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -22,11 +26,23 @@ from ..errors import ModelUnavailableError
 
 WEIGHTS = "head.safetensors"
 CONFIG = "config.json"
-# models/divergence/ of the checkout, through the checker/shipped_models link (package data in a wheel)
-MODEL_DIR = Path(__file__).resolve().parent.parent / "shipped_models" / "divergence"
+# models/ of the checkout, through the checker/shipped_models link (package data in a wheel)
+SHIPPED_DIR = Path(__file__).resolve().parent.parent / "shipped_models"
+MODEL_DIR = SHIPPED_DIR / "divergence"
 # Words read per side at inference: a bead is a few sentences; more than this is a paragraph
 # and the tail is scored as its own pair by nothing, so keep the limit generous.
 MAX_WORDS = 384
+_CROSS_CHUNK = 256  # pairs whose texts' lower states are held at once
+
+
+@dataclass(frozen=True)
+class Side:
+    """One version of a pair as the models read it: its text (a bead's segments joined by a
+    space), its words as (start, end) offsets into that text, and their word vectors."""
+
+    text: str
+    words: tuple[tuple[int, int], ...]
+    vectors: np.ndarray  # (len(words), dim): the head reads these, the cross model the text
 
 
 @dataclass(frozen=True)
@@ -38,26 +54,64 @@ class PairDivergence:
     tags_b: np.ndarray
 
 
-class DivergenceScorer:
-    """Loads lazily, once. `model_id` names the weights (name and version from config.json)."""
+def _read_config(folder: Path) -> dict:
+    config_path = folder / CONFIG
+    if not config_path.is_file():
+        raise ModelUnavailableError(
+            f"divergence model not found in {folder} (expected {CONFIG} and its weights); it ships in the "
+            "checkout's models/, or train one with scripts/train_divergence.py, or run with --divergence none"
+        )
+    try:
+        return json.loads(config_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelUnavailableError(f"{config_path}: unreadable model configuration ({exc})") from exc
 
-    def __init__(self, folder: Path = MODEL_DIR, sha256: str | None = None, cache_dir: Path | None = None) -> None:
+
+def open_divergence_model(folder: Path, sha256: str | None = None, cache_dir: Path | None = None,
+                          encoder: Any = None) -> "DivergenceScorer | CrossScorer":
+    """The scorer for the model in `folder`, by its config's kind. `encoder` (an E5Encoder)
+    computes the cross model's lower states; the head needs none."""
+    folder = Path(folder)
+    if _read_config(folder).get("kind", "head") == "cross":
+        return CrossScorer(folder, sha256, cache_dir, encoder)
+    return DivergenceScorer(folder, sha256, cache_dir)
+
+
+class _Weights:
+    """A model folder's config and weights file, the weights checked by sha256 before loading."""
+
+    weights_name = WEIGHTS
+
+    def __init__(self, folder: Path, sha256: str | None = None, cache_dir: Path | None = None) -> None:
         self.folder = Path(folder)
-        config_path = self.folder / CONFIG
-        if not config_path.is_file() or not (self.folder / WEIGHTS).is_file():
+        self.config = _read_config(self.folder)
+        if not (self.folder / self.weights_name).is_file():
             raise ModelUnavailableError(
-                f"divergence model not found in {self.folder} (expected {WEIGHTS} and {CONFIG}); it ships in the "
-                "checkout's models/divergence/, or train one with scripts/train_divergence.py, or run with "
-                "--divergence none"
+                f"divergence model not found in {self.folder} (expected {self.weights_name} and {CONFIG}); it ships "
+                "in the checkout's models/, or train one with scripts/train_divergence.py, or run with --divergence none"
             )
-        try:
-            self.config = json.loads(config_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ModelUnavailableError(f"{config_path}: unreadable model configuration ({exc})") from exc
         self.model_id = f"{self.config.get('name', 'checker-divergence')}-{self.config.get('version', '0')}"
         self._sha256 = sha256
         self._cache_dir = cache_dir
         self._model = None
+
+    def _checked_weights(self) -> Path:
+        from ..backends.model_files import verify_sha256
+        from ..cache import default_cache_dir
+
+        weights = self.folder / self.weights_name
+        if self._sha256:
+            verify_sha256(weights, self._sha256, self._cache_dir or default_cache_dir(),
+                          f"restore {self.folder.name}/ from the checkout (git checkout models/{self.folder.name})")
+        return weights
+
+
+class DivergenceScorer(_Weights):
+    """checker-divergence-1: the head over word vectors. Loads lazily, once. `model_id` names
+    the weights (name and version from config.json)."""
+
+    def score_sides(self, pairs: Sequence[tuple[Side, Side]]) -> list[PairDivergence]:
+        return self.score([(a.vectors, b.vectors) for a, b in pairs])
 
     def _load(self):
         if self._model is not None:
@@ -65,14 +119,9 @@ class DivergenceScorer:
         import torch
         from safetensors.torch import load_file
 
-        from ..backends.model_files import verify_sha256
-        from ..cache import default_cache_dir
         from .head import DivergenceHead, HeadConfig
 
-        weights = self.folder / WEIGHTS
-        if self._sha256:
-            verify_sha256(weights, self._sha256, self._cache_dir or default_cache_dir(),
-                          "restore models/divergence/ from the checkout (git checkout models/divergence)")
+        weights = self._checked_weights()
         model = DivergenceHead(HeadConfig(**self.config["head"]))
         model.load_state_dict({k: v.float() for k, v in load_file(str(weights)).items()})
         model.eval()
@@ -107,6 +156,59 @@ class DivergenceScorer:
                         _full(tb[row, :nb], len(pairs[i][1])),
                     )
         return out  # type: ignore[return-value]
+
+
+class CrossScorer(_Weights):
+    """checker-divergence-2: e5's lower layers once per text (through `encoder`) and the
+    trained top layers over each pair."""
+
+    weights_name = "cross.safetensors"
+
+    def __init__(self, folder: Path, sha256: str | None = None, cache_dir: Path | None = None, encoder: Any = None) -> None:
+        super().__init__(folder, sha256, cache_dir)
+        self._encoder = encoder
+
+    def _load(self):
+        if self._model is not None:
+            return self._model
+        from safetensors.torch import load_file
+
+        from .cross import CrossConfig, CrossTop
+
+        weights = self._checked_weights()
+        model = CrossTop(CrossConfig(**self.config["model"]))
+        model.load_state_dict({k: v.float() for k, v in load_file(str(weights)).items()})
+        self._model = model.eval()
+        if self._encoder is None:
+            from ..backends.e5 import E5Encoder
+
+            self._encoder = E5Encoder()
+        return self._model
+
+    def score_sides(self, pairs: Sequence[tuple[Side, Side]]) -> list[PairDivergence]:
+        """A side without words scores 0 against anything (nothing to compare)."""
+        from .cross import join, score, word_probabilities
+
+        model = self._load()
+        cfg = model.config
+        out: list[PairDivergence] = [
+            PairDivergence(0.0, np.zeros(len(a.words), np.float32), np.zeros(len(b.words), np.float32)) for a, b in pairs
+        ]
+        todo = [i for i, (a, b) in enumerate(pairs) if a.words and b.words]
+        for first in range(0, len(todo), _CROSS_CHUNK):  # lower states of a chunk's texts only: memory
+            chunk = todo[first:first + _CROSS_CHUNK]
+            texts = list(dict.fromkeys(t for i in chunk for t in (pairs[i][0].text, pairs[i][1].text)))
+            lower = dict(zip(texts, self._encoder.lower_states(texts, cfg.base_layers, cfg.max_tokens)))
+            inputs = [join(lower[pairs[i][0].text].states, lower[pairs[i][1].text].states) for i in chunk]
+            probs, tags = score(model, inputs)
+            for i, p, t in zip(chunk, probs, tags):
+                a, b = pairs[i]
+                la, lb = lower[a.text], lower[b.text]
+                ta = t[la.first:la.first + len(la.spans)]
+                tb = t[len(la.states) + lb.first:len(la.states) + lb.first + len(lb.spans)]
+                out[i] = PairDivergence(float(p), word_probabilities(ta, la.spans, a.words),
+                                        word_probabilities(tb, lb.spans, b.words))
+        return out
 
 
 def _pad(mats: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

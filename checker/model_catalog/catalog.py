@@ -22,8 +22,10 @@ REGISTRY = Path(__file__).resolve().parent.parent / "shipped_models" / "registry
 REGISTRY_ENV = "CHECKER_MODEL_REGISTRY"
 STAGES = ("pivot", "nli")
 ANY_LANGUAGE = "*"  # a multilingual translator: any source language without a model of its own
-# The registry entry of the shipped divergence model (its sha256 is checked before loading).
-DIVERGENCE_MODEL_ID = "checker-divergence-1"
+# The shipped divergence models by --divergence name: (folder under models/, registry entry whose
+# sha256 is checked before loading). "builtin" is the default.
+SHIPPED_DIVERGENCE = {"builtin": ("divergence", "checker-divergence-1"), "head": ("divergence", "checker-divergence-1")}
+DIVERGENCE_MODEL_ID = SHIPPED_DIVERGENCE["builtin"][1]
 
 
 @dataclass(frozen=True)
