@@ -46,7 +46,8 @@ log = logging.getLogger(__name__)
 # The file kept the name it had when it held only translations: TranslationCache()
 # has always opened this path, and scripts that look for it keep working.
 STORE_FILE = "translations.sqlite3"
-SCHEMA_VERSION = 3  # 1: the translation-only table (no model id, no LRU columns); 2: no set_result table
+# 1: the translation-only table (no model id, no LRU columns); 2: no set_result table; 3: no divergence table
+SCHEMA_VERSION = 4
 MIB = 1024 * 1024
 
 # Rows written between two size checks; a check is three PRAGMAs, eviction is rare.
@@ -71,6 +72,8 @@ _VALUE_COLUMNS: dict[str, tuple[str, ...]] = {
     "sentence_vector": ("vector BLOB NOT NULL",),
     "word_vectors": ("words TEXT NOT NULL", "vectors BLOB NOT NULL"),
     "nli": ("entail REAL NOT NULL", "neutral REAL NOT NULL", "contradict REAL NOT NULL"),
+    # The divergence model's verdict on a pair of sides (text and word offsets): P and word tags.
+    "divergence": ("probability REAL NOT NULL", "tags_a BLOB NOT NULL", "tags_b BLOB NOT NULL"),
     # A version set's whole comparison (rows, findings, notes) as JSON: see reuse.py.
     "set_result": ("result TEXT NOT NULL",),
 }
@@ -383,6 +386,20 @@ class CacheStore:
         sig = model_signature(model_id)
         rows = [(_digest(sig, p, h), (float(s.entail), float(s.neutral), float(s.contradict))) for (p, h), s in items]
         self._put("nli", model_id, rows)
+
+    # ---- divergence model scores
+
+    def get_divergence(self, model_id: str, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple]:
+        """`pairs` of side keys (a side's text and word offsets, see CachedDivergence):
+        found -> (P, tags of a, tags of b)."""
+        sig = model_signature(model_id)
+        return self._get("divergence", {_digest(sig, a, b): (a, b) for a, b in pairs},
+                         lambda v: (float(v[0]), _decode_vector(v[1]), _decode_vector(v[2])))
+
+    def put_divergence(self, model_id: str, items: Iterable[tuple[tuple[str, str], tuple]]) -> None:
+        sig = model_signature(model_id)
+        rows = [(_digest(sig, a, b), (float(p), _encode_vector(ta), _encode_vector(tb))) for (a, b), (p, ta, tb) in items]
+        self._put("divergence", model_id, rows)
 
     # ---- compared version sets
 

@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 
 from .cache import CacheStore
-from .protocols import Backends, Embedder, NliScorer, NliScores, WordEmbedder, WordVector
+from .protocols import Backends, DivergenceModel, Embedder, NliScorer, NliScores, WordEmbedder, WordVector
 
 
 def _misses(texts: Sequence, found: dict) -> list:
@@ -93,12 +93,47 @@ class CachedNli:
         return [found[p] for p in pairs]
 
 
+class CachedDivergence:
+    """A DivergenceModel whose verdicts are cached per model id and pair of sides (text and
+    word offsets). Only the cross model's: the head's inputs are centred by the document's
+    mean, so the same two texts in another document get other inputs (its version sets are
+    reused whole instead, reuse.py)."""
+
+    def __init__(self, inner: DivergenceModel, store: CacheStore) -> None:
+        self.inner = inner
+        self.store = store
+        self.model_id = inner.model_id
+
+    @staticmethod
+    def _key(side) -> str:
+        return side.text + "\x00" + ",".join(f"{a}:{b}" for a, b in side.words)
+
+    def score_sides(self, pairs):
+        from .divergence.scorer import PairDivergence
+
+        keys = [(self._key(a), self._key(b)) for a, b in pairs]
+        found = self.store.get_divergence(self.model_id, keys) if keys else {}
+        todo = [i for i, k in enumerate(keys) if k not in found]
+        todo = list({keys[i]: i for i in reversed(todo)}.values())[::-1]  # each distinct pair once
+        if todo:
+            fresh = self.inner.score_sides([pairs[i] for i in todo])
+            computed = {keys[i]: (float(d.probability), np.asarray(d.tags_a, np.float32), np.asarray(d.tags_b, np.float32))
+                        for i, d in zip(todo, fresh)}
+            self.store.put_divergence(self.model_id, computed.items())
+            found.update(computed)
+        return [PairDivergence(*found[k]) for k in keys]
+
+
 def cached_backends(backends: Backends, store: CacheStore) -> Backends:
-    """`backends` with the embedder, word embedder and NLI scorer behind `store`. Translations
-    are cached by the pivot stage itself (pivot.py, through `store.translations`)."""
+    """`backends` with the embedder, word embedder, NLI scorer and cross divergence model behind
+    `store`. Translations are cached by the pivot stage itself (pivot.py, through `store.translations`)."""
+    divergence = backends.divergence
+    if divergence is not None and getattr(divergence, "cacheable", False):
+        divergence = CachedDivergence(divergence, store)
     return replace(
         backends,
         embedder=CachedEmbedder(backends.embedder, store),
         words=CachedWordEmbedder(backends.words, store) if backends.words is not None else None,
         nli=CachedNli(backends.nli, store) if backends.nli is not None else None,
+        divergence=divergence,
     )

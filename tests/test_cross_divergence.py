@@ -193,3 +193,58 @@ def test_lower_states_after_every_layer_are_the_final_token_states():
         np.testing.assert_allclose(own, final.states, atol=1e-4)
     cut = encoder.lower_states(texts, 6, 3)
     assert [len(c.spans) for c in cut] == [3, 3] and all(len(c.states) == c.first + 3 + 1 for c in cut)
+
+
+def test_cached_verdicts_are_read_back_without_the_model(tmp_path: Path):
+    from checker.cache import CacheStore
+    from checker.cached_models import CachedDivergence
+    from checker.divergence.scorer import PairDivergence
+
+    class Counting:
+        model_id = "counting-1"
+        cacheable = True
+
+        def __init__(self) -> None:
+            self.seen: list[str] = []
+
+        def score_sides(self, pairs):
+            self.seen += [a.text + "|" + b.text for a, b in pairs]
+            return [PairDivergence(0.25 * len(b.words), np.full(len(a.words), 0.5, np.float32), np.zeros(len(b.words), np.float32))
+                    for a, b in pairs]
+
+    a = Side("ein Wort", ((0, 3), (4, 8)), np.zeros((2, 1), np.float32))
+    b = Side("one word", ((0, 3), (4, 8)), np.zeros((2, 1), np.float32))
+    b_split = Side("one word", ((0, 8),), np.zeros((1, 1), np.float32))  # same text, other words: another key
+    inner = Counting()
+    cached = CachedDivergence(inner, CacheStore(tmp_path / "cache.sqlite"))
+    first = cached.score_sides([(a, b), (a, b_split), (a, b)])
+    assert inner.seen == ["ein Wort|one word", "ein Wort|one word"]  # the repeated pair once
+    again = CachedDivergence(inner, CacheStore(tmp_path / "cache.sqlite")).score_sides([(a, b_split), (a, b)])
+    assert len(inner.seen) == 2  # all hits
+    assert [d.probability for d in again] == [first[1].probability, first[0].probability] == [0.25, 0.5]
+    np.testing.assert_array_equal(again[1].tags_a, first[0].tags_a)
+
+
+def test_the_checks_own_e5_pass_keeps_the_lower_states_the_model_reads():
+    from checker.backends.e5 import E5Encoder
+
+    texts = ["Das Prinzip der Unteilbarkeit gilt.", "Prinsip keutuhan berlaku untuk semua."]
+    fresh = E5Encoder()
+    try:
+        expected = fresh.lower_states(texts, 6, 128)
+    except ModelUnavailableError as exc:
+        pytest.skip(str(exc))
+    shared = E5Encoder()
+    shared.keep_lower_states(6, 128)
+    shared.token_states_batch(texts)  # what a check runs for word vectors
+    calls = []
+    torch_encoder = shared._torch_encoder()
+    original = torch_encoder.forward
+    torch_encoder.forward = lambda *a, **k: calls.append(k) or original(*a, **k)
+    got = shared.lower_states(texts, 6, 128)
+    assert calls == []  # read from the pass already made
+    for g, e in zip(got, expected):
+        np.testing.assert_array_equal(g.spans, e.spans)
+        np.testing.assert_allclose(g.states, e.states, atol=1e-4)
+    shared.lower_states(["Ein anderer Satz."], 6, 128)
+    assert len(calls) == 1  # a text the pass did not see is computed

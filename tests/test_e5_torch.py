@@ -103,9 +103,9 @@ def test_a_small_call_runs_on_one_thread_and_puts_the_count_back(engines, monkey
     torch_enc._forward(shim, [seq])  # loads the engine
     model, seen = torch_enc._torch._model, []
 
-    def counting(words, padded):
+    def counting(words, padded, *rest):
         seen.append(torch.get_num_threads())
-        return model(words, padded)
+        return model(words, padded, *rest)
 
     monkeypatch.setattr(torch_enc._torch, "_model", counting)
     before = torch.get_num_threads()

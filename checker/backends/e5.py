@@ -395,6 +395,10 @@ class E5Encoder:
         self._prefix_len = len(PREFIX.encode())
         self._cache: OrderedDict[str, TokenStates] = OrderedDict()
         self._cached_tokens = 0
+        # lower states kept from the check's own pass for the divergence model (keep_lower_states)
+        self._keep_lower: tuple[int, int] | None = None  # (layers, max tokens)
+        self._lower: OrderedDict[str, LowerStates] = OrderedDict()
+        self._lower_tokens = 0
 
     # ---- loading
 
@@ -437,15 +441,23 @@ class E5Encoder:
                 self._shim = _Shim(lib, weights)
             return self._shim
 
-    def _forward(self, shim: _Shim, seqs: Sequence[np.ndarray]) -> np.ndarray:
+    def _forward(self, shim: _Shim, seqs: Sequence[np.ndarray], keep: int | None = None) -> Any:
         """Final states of complete bos..eos sequences, by the chosen engine, on one thread
-        for a small call (see _SMALL_CALL_TOKENS), interruptible by Ctrl-C."""
+        for a small call (see _SMALL_CALL_TOKENS), interruptible by Ctrl-C. With `keep` (torch
+        only): (final states, states after `keep` layers)."""
         small = sum(len(q) for q in seqs) < _SMALL_CALL_TOKENS
         if self.engine == "c":
             return _interruptible(_on_threads(shim.lib, 1 if small else None, lambda: shim.forward(seqs)))
         encoder = self._torch_encoder()
         cancel = threading.Event()
-        return _interruptible(lambda: encoder.forward(seqs, threads=1 if small else None, cancel=cancel), cancel)
+        return _interruptible(lambda: encoder.forward(seqs, threads=1 if small else None, cancel=cancel, keep=keep), cancel)
+
+    def keep_lower_states(self, layers: int, max_tokens: int) -> None:
+        """From now on, token_states_batch also keeps (in memory, most recent first) the states
+        after `layers` layers of each text of at most `max_tokens` tokens, which lower_states
+        then reads instead of running those layers again: the divergence model's per-sentence
+        half comes free with the check's own e5 pass (torch engine)."""
+        self._keep_lower = (layers, max_tokens) if self.engine == "torch" else None
 
     def _torch_encoder(self) -> Any:  # e5_torch.TorchEncoder
         with self._lock:
@@ -460,17 +472,24 @@ class E5Encoder:
         each text cut to its first `max_tokens` tokens: the per-sentence half of the
         divergence model (checker/divergence/cross.py), which runs its own top layers over
         the states of two sentences together. Always torch (the C engine has no partial pass)."""
-        shim = self._states_model()
-        toks = [self._tokenize(shim, t) for t in texts]
-        seqs = [np.concatenate(([shim.bos], tk.prefix_ids, tk.ids[:max_tokens], [shim.eos])) for tk in toks]
-        encoder = self._torch_encoder()
-        cancel = threading.Event()
-        hidden = _interruptible(lambda: encoder.forward(seqs, cancel=cancel, layers=layers), cancel) if seqs else None
-        out, row = [], 0
-        for tk, seq in zip(toks, seqs):
-            out.append(LowerStates(hidden[row:row + len(seq)], tk.spans[:max_tokens], 1 + len(tk.prefix_ids)))
-            row += len(seq)
-        return out
+        found: dict[int, LowerStates] = {}
+        if self._keep_lower == (layers, max_tokens):
+            with self._lock:
+                found = {k: self._lower[t] for k, t in enumerate(texts) if t in self._lower}
+        todo = [k for k in range(len(texts)) if k not in found]
+        if todo:
+            shim = self._states_model()
+            toks = {k: self._tokenize(shim, texts[k]) for k in todo}
+            seqs = [np.concatenate(([shim.bos], toks[k].prefix_ids, toks[k].ids[:max_tokens], [shim.eos])) for k in todo]
+            encoder = self._torch_encoder()
+            cancel = threading.Event()
+            hidden = _interruptible(lambda: encoder.forward(seqs, cancel=cancel, layers=layers), cancel)
+            row = 0
+            for k, seq in zip(todo, seqs):
+                tk = toks[k]
+                found[k] = LowerStates(hidden[row:row + len(seq)], tk.spans[:max_tokens], 1 + len(tk.prefix_ids))
+                row += len(seq)
+        return [found[k] for k in range(len(texts))]
 
     # ---- sentence vectors (Embedder)
 
@@ -556,12 +575,20 @@ class E5Encoder:
             states = {i: np.zeros((len(tk.ids), shim.dim), np.float32) for i, tk in toks.items()}
             margin = {i: np.full(len(tk.ids), -1, np.int64) for i, tk in toks.items()}
             pooled = {i: [] for i in toks}  # per window: the mean of all its states
+            keep_layers, keep_tokens = self._keep_lower or (None, 0)
             for chunk in _chunks(plan, lambda w: w[2] - w[1] + len(toks[w[0]].prefix_ids) + 2):
                 seqs = [np.concatenate(([shim.bos], toks[i].prefix_ids, toks[i].ids[a:b], [shim.eos]))
                         for i, a, b in chunk]
-                hidden = self._forward(shim, seqs)
+                hidden = self._forward(shim, seqs, keep_layers)
+                if keep_layers is not None:
+                    hidden, lower = hidden
                 row = 0
                 for (i, a, b), seq in zip(chunk, seqs):
+                    n_all = len(toks[i].ids)
+                    if keep_layers is not None and a == 0 and b == n_all <= keep_tokens:
+                        # the whole text in one window: the very sequence lower_states would run
+                        self._remember_lower(todo[i], LowerStates(lower[row:row + len(seq)].copy(), toks[i].spans,
+                                                                  1 + len(toks[i].prefix_ids)))
                     first = row + 1 + len(toks[i].prefix_ids)
                     n = len(toks[i].ids)
                     pos = np.arange(a, b)
@@ -581,6 +608,16 @@ class E5Encoder:
                     results[t] = TokenStates(toks[i].spans, states[i], _pool(pooled[i]))
                     self._remember(t, results[t])
         return [results[t] for t in texts]
+
+    def _remember_lower(self, text: str, lower: LowerStates) -> None:
+        with self._lock:
+            if text in self._lower:
+                return
+            self._lower[text] = lower
+            self._lower_tokens += len(lower.states)
+            while self._lower_tokens > _CACHE_TOKENS:
+                _, old = self._lower.popitem(last=False)
+                self._lower_tokens -= len(old.states)
 
     def _remember(self, text: str, ts: TokenStates) -> None:
         if text in self._cache or len(ts.states) > _CACHE_TOKENS:

@@ -47,16 +47,20 @@ class TorchEncoder:
         self._model = _Encoder(f)
 
     def forward(self, seqs: Sequence[np.ndarray], threads: int | None = None,
-                cancel: threading.Event | None = None, layers: int | None = None) -> np.ndarray:
+                cancel: threading.Event | None = None, layers: int | None = None,
+                keep: int | None = None) -> np.ndarray:
         """`threads`: torch's thread count for this call (put back after); `cancel`: checked
         between batches, stops the call with Cancelled once set (see e5._interruptible);
         `layers`: the states after this many layers instead of the final ones (the divergence
-        model reads e5's lower layers per sentence and runs its own top layers on a pair)."""
+        model reads e5's lower layers per sentence and runs its own top layers on a pair);
+        `keep`: also return the states after this many layers, as (final, kept), from the
+        same pass."""
         import torch
 
         lens = np.array([len(s) for s in seqs], dtype=np.int64)
         starts = np.concatenate(([0], np.cumsum(lens)))
         out = np.empty((int(starts[-1]), self.dim), dtype=np.float32)
+        kept = np.empty_like(out) if keep is not None else None
         before = torch.get_num_threads()
         if threads:
             torch.set_num_threads(threads)
@@ -72,13 +76,16 @@ class TorchEncoder:
                         ids[row, :lens[i]] = seqs[i]
                         padded[row, :lens[i]] = False
                     words = q4_rows(self._words, ids.reshape(-1)).reshape(len(batch), width, self.dim)
-                    hidden = self._model(torch.from_numpy(words), torch.from_numpy(padded), layers).numpy()
+                    hidden, lower = self._model(torch.from_numpy(words), torch.from_numpy(padded), layers, keep)
+                    hidden = hidden.numpy()
                     for row, i in enumerate(batch):
                         out[starts[i]:starts[i + 1]] = hidden[row, :lens[i]]
+                        if kept is not None:
+                            kept[starts[i]:starts[i + 1]] = lower[row, :lens[i]].numpy()
         finally:
             if threads:
                 torch.set_num_threads(before)
-        return out
+        return (out, kept) if kept is not None else out
 
 
 def _batches(order: np.ndarray, lens: np.ndarray) -> list[np.ndarray]:
@@ -130,10 +137,15 @@ class _Encoder:
                 module.weight, module.bias = param(f"l{i}.{name}.w"), param(f"l{i}.{name}.b")
             self.layers.append(layer.eval())
 
-    def __call__(self, words: "torch.Tensor", padded: "torch.Tensor", layers: int | None = None) -> "torch.Tensor":
+    def __call__(self, words: "torch.Tensor", padded: "torch.Tensor", layers: int | None = None,
+                 keep: int | None = None) -> "tuple[torch.Tensor, torch.Tensor | None]":
         """Final states (batch, width, dim) of word vectors `words` (after the first `layers`
-        layers where given); `padded` is True where a position holds no token."""
+        layers where given), and the states after `keep` layers (or None); `padded` is True
+        where a position holds no token."""
         x = self.norm(words + self.positions[:words.shape[1]] + self.token_type)
-        for layer in self.layers[:layers]:
+        kept = None
+        for k, layer in enumerate(self.layers[:layers]):
+            if k == keep:
+                kept = x
             x = layer(x, src_key_padding_mask=padded)
-        return x
+        return x, (x if keep is not None and kept is None else kept)

@@ -163,10 +163,15 @@ class CrossScorer(_Weights):
     trained top layers over each pair."""
 
     weights_name = "cross.safetensors"
+    cacheable = True  # a pair's verdict depends on the two sides alone (cached_models.CachedDivergence)
 
     def __init__(self, folder: Path, sha256: str | None = None, cache_dir: Path | None = None, encoder: Any = None) -> None:
         super().__init__(folder, sha256, cache_dir)
         self._encoder = encoder
+        model = self.config.get("model", {})
+        if encoder is not None and hasattr(encoder, "keep_lower_states") and "base_layers" in model:
+            # the check's own e5 pass keeps the lower states this model reads (no second pass)
+            encoder.keep_lower_states(model["base_layers"], model.get("max_tokens", 128))
 
     def _load(self):
         if self._model is not None:
