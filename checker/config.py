@@ -97,6 +97,7 @@ class ModelConfig:
     tag: float
     confirm_terms: float
     max_severity: str  # the most a verdict of the model alone may be (its spans still show)
+    doubt_negation: float  # a negation finding the model sees no difference behind (P below this) is a note
 
 
 @dataclass(frozen=True)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
 import numpy as np
 
 from checker.compare.divergence import Divergence
-from checker.compare.learned import compare_learned, confirm_terms, pair_scores, sides_of
+from checker.compare.learned import compare_learned, confirm_terms, doubt_negation, pair_scores, sides_of
 from checker.config import ModelConfig
 from checker.divergence.scorer import PairDivergence
 from checker.compare.wordlinks import LocatedWord
 
-CFG = ModelConfig(flag=0.5, agree=0.5, minor=0.6, major=0.9, tag=0.5, confirm_terms=0.4, max_severity="major")
+CFG = ModelConfig(flag=0.5, agree=0.5, minor=0.6, major=0.9, tag=0.5, confirm_terms=0.4, max_severity="major",
+                  doubt_negation=0.3)
 
 
 def _words(text: str, lang_seed: int) -> list[LocatedWord]:
@@ -128,3 +130,27 @@ def test_max_severity_caps_what_the_model_alone_says():
     probs = {frozenset((0, 1)): 0.1, frozenset((0, 2)): 0.95, frozenset((1, 2)): 0.92}
     (d,) = compare_learned(_bead(), SetScorer(probs), replace(CFG, max_severity="info"))
     assert d.severity == "info" and d.divergent == ("id",)
+
+
+def test_a_negation_finding_the_model_sees_no_difference_behind_becomes_a_note():
+    negation = _term(severity="major", kind="negation", signal="facts")
+    quiet = {frozenset((0, 1)): 0.1, frozenset((0, 2)): 0.2, frozenset((1, 2)): 0.25}  # id against de, fr: < 0.3
+    (d,) = doubt_negation([negation], pair_scores(sides_of(_bead()), SetScorer(quiet)), CFG)
+    assert d.severity == "info" and d.evidence["model_doubts"] == 0.25
+    loud = {**quiet, frozenset((1, 2)): 0.35}  # id against fr reaches 0.3: the finding stands
+    (d,) = doubt_negation([negation], pair_scores(sides_of(_bead()), SetScorer(loud)), CFG)
+    assert d == negation
+    off = replace(CFG, doubt_negation=0.0)
+    assert doubt_negation([negation], pair_scores(sides_of(_bead()), SetScorer(quiet)), off) == [negation]
+    other = _term(severity="major", kind="number", signal="facts")
+    assert doubt_negation([other], pair_scores(sides_of(_bead()), SetScorer(quiet)), CFG) == [other]
+
+
+def test_sides_carry_the_beads_text_with_word_offsets_moved_into_it():
+    words = _bead()["id"]
+    shifted = [replace(w, start=w.start + 100, end=w.end + 100) for w in words]
+    side = sides_of({"id": shifted}, {"id": "Prinsip keutuhan berlaku"}, {"id": 100})["id"]
+    assert side.text == "Prinsip keutuhan berlaku"
+    assert [side.text[a:b] for a, b in side.words] == ["Prinsip", "keutuhan", "berlaku"]
+    rebuilt = sides_of({"id": shifted})["id"]  # no originals: the text is rebuilt from the words
+    assert [rebuilt.text[a:b] for a, b in rebuilt.words] == ["Prinsip", "keutuhan", "berlaku"]

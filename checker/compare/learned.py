@@ -174,3 +174,28 @@ def confirm_terms(
             d = replace(d, severity=severity, evidence={**d.evidence, "model_confirms": round(min(to_x), 3)})
         out.append(d)
     return out
+
+
+def doubt_negation(
+    found: Sequence[Divergence], scores: Mapping[tuple[str, str], PairDivergence], cfg: ModelConfig
+) -> list[Divergence]:
+    """A negation finding becomes an info note when the model sees no difference behind it: its
+    P stays below `doubt_negation` for every pair of a blamed version and a reference. The
+    rule sees polarity words; a translator who moves polarity keeps the meaning, and the
+    model reads the whole sentence. `doubt_negation` 0.0 switches this off."""
+    if cfg.doubt_negation <= 0.0:
+        return list(found)
+    out = []
+    for d in found:
+        if d.kind != "negation" or d.severity == "info" or not d.divergent or not d.reference:
+            out.append(d)
+            continue
+        try:
+            p = max(_p(scores, x, r) for x in d.divergent for r in d.reference)
+        except KeyError:  # a version without words: the model has no say
+            out.append(d)
+            continue
+        if p < cfg.doubt_negation:
+            d = replace(d, severity="info", evidence={**d.evidence, "model_doubts": round(p, 3)})
+        out.append(d)
+    return out
