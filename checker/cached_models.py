@@ -103,6 +103,7 @@ class CachedDivergence:
         self.inner = inner
         self.store = store
         self.model_id = inner.model_id
+        self.combiner = getattr(inner, "combiner", None)
 
     @staticmethod
     def _key(side) -> str:

@@ -4,7 +4,8 @@ Each pair is a two-version bead. Without a vote between versions, the score
 combines the signals: rule checks (numbers, dates, names, negation), the worst
 word link between the two originals, sentence similarity, and NLI on the
 pivots when an NLI model is configured. Where checker's divergence model runs (the default),
-its P(differs) is the score: its head already reads sentence similarity and word coverage.
+its P(differs) is the score, combined with sentence similarity and the word score where the
+model ships a combiner (divergence/combiner.py).
 """
 
 from __future__ import annotations
@@ -104,9 +105,13 @@ def score_pairs(
         keys = ("a", "b") if same_lang else (source_lang, target_lang)
         fact_hits = compare_bead_facts({keys[0]: pair.source, keys[1]: pair.target}) if not same_lang else []
         parts = [sentence_score, word_score]
-        # The model reads both signals' inputs itself (its head takes the sentence cosine and the
-        # word coverage beside the words): where it runs, its P is the score.
-        score = float(model_scores[i]) if model_scores is not None else float(np.mean(parts))
+        score = float(np.mean(parts))
+        if model_scores is not None:
+            # where the model runs its P is the score, with the other two signals where it has a
+            # combiner fitted on held-out training documents (divergence/combiner.py)
+            combiner = getattr(backends.divergence, "combiner", None)
+            signals = {"model": float(model_scores[i]), "sentence": sentence_score, "words": word_score}
+            score = combiner.score(signals) if combiner is not None else signals["model"]
         if fact_hits:
             score = max(score, 0.9)
         record: dict[str, Any] = {

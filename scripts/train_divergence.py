@@ -36,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mqm-per-domain", type=int, default=None,
                     help="MQM segments per (language pair, domain); default 8000 for cross (all), 3000 for head")
     ap.add_argument("--steps", type=int, default=None, help="override CrossSettings.steps")
-    ap.add_argument("--stage", choices=("corpus", "embed", "train", "export", "all"), default="all")
+    ap.add_argument("--stage", choices=("corpus", "embed", "train", "export", "combine", "all"), default="all",
+                    help="combine (cross only): fit the pair-score combiner of an exported model (--out) on the "
+                         "held-out training documents; `all` ends with it")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--engine", choices=ENGINES, default="torch",
                     help="what computes the e5 word vectors (E5Encoder's engine): torch, as a check does; "
@@ -100,6 +102,10 @@ def _cross(args: argparse.Namespace, corpus: Corpus, corpus_name: str) -> int:
     from checker.backends.e5_transformers import read_e5_file
     from checker.divergence.cross_training import CrossSettings, export_cross, load_checkpoint, lower_corpus, train_cross
 
+    out = args.out or ROOT / "models" / "divergence-2"
+    if args.stage == "combine":
+        _fit_combiner(corpus, out)
+        return 0
     settings = CrossSettings(seed=args.seed)
     if args.steps:
         settings = replace(settings, steps=args.steps)
@@ -117,10 +123,51 @@ def _cross(args: argparse.Namespace, corpus: Corpus, corpus_name: str) -> int:
         state = train_cross(corpus, lowers, settings, checkpoints, tensors)
     if args.stage == "train":
         return 0
-    out = args.out or ROOT / "models" / "divergence-2"
     sha = export_cross(state, settings, out)
     print(f"exported to {out}; sha256 {sha} (record it in models/registry.toml)", file=sys.stderr)
+    if args.stage == "all":
+        _fit_combiner(corpus, out)
     return 0
+
+
+# NTREX's ISO 639-3 names as checker's language codes (stopwords, rules)
+_LANG2 = {"eng": "en", "deu": "de", "fra": "fr", "ind": "id", "spa": "es", "por": "pt", "ita": "it", "nld": "nl",
+          "pol": "pl", "tur": "tr", "rus": "ru", "vie": "vi", "swe": "sv", "ces": "cs", "ron": "ro", "fin": "fi"}
+
+
+def _fit_combiner(corpus: Corpus, folder: Path) -> None:
+    """Score the held-out pairs with `checker pairs`' own code and the model in `folder`, fit the
+    combiner (combiner.py) on their signals, and store it in folder/config.json."""
+    import json
+
+    from checker.backends.registry import build_backends
+    from checker.config import load_config, with_settings
+    from checker.divergence.combiner import Combiner
+    from checker.divergence.training import auroc
+    from checker.pairs import SentencePair, score_pairs
+
+    config = with_settings(load_config(None), {"divergence": str(folder)}, "train_divergence")
+    backends = build_backends(config)
+    held_out = [e for e in corpus.examples if e.split == "valid"]
+    groups: dict[tuple[str, str], list] = {}
+    for e in held_out:
+        la, lb = (_LANG2.get(corpus.texts[x].lang, corpus.texts[x].lang) for x in (e.a, e.b))
+        groups.setdefault((la, lb), []).append(e)
+    signals, labels = [], []
+    for n, ((la, lb), examples) in enumerate(sorted(groups.items()), start=1):
+        pairs = [SentencePair(k, corpus.texts[e.a].text, corpus.texts[e.b].text) for k, e in enumerate(examples)]
+        records = sorted(score_pairs(pairs, la, lb, config, backends), key=lambda r: r["index"])
+        signals += [r["signals"] for r in records]
+        labels += [e.label for e in examples]
+        print(f"combiner: {n}/{len(groups)} language pairs scored ({len(labels)} pairs)", file=sys.stderr, flush=True)
+    combiner = Combiner.fit(signals, labels)
+    figures = {name: round(auroc([s[name] for s in signals], labels), 4) for name in ("model", "sentence", "words")}
+    figures["combined"] = round(auroc([combiner.score(s) for s in signals], labels), 4)
+    path = folder / "config.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["combiner"] = {**combiner.as_dict(), "fitted_on": f"{len(labels)} held-out training pairs", "auroc": figures}
+    path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"combiner: held-out AUROC {figures}; written to {path}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -248,3 +248,20 @@ def test_the_checks_own_e5_pass_keeps_the_lower_states_the_model_reads():
         np.testing.assert_allclose(g.states, e.states, atol=1e-4)
     shared.lower_states(["Ein anderer Satz."], 6, 128)
     assert len(calls) == 1  # a text the pass did not see is computed
+
+
+def test_the_combiner_learns_which_signal_separates_and_round_trips():
+    from checker.divergence.combiner import Combiner
+
+    rng = np.random.default_rng(7)
+    labels = rng.integers(0, 2, 400)
+    signals = [{"model": float(np.clip(0.3 + 0.4 * y + rng.normal(0, 0.1), 0.01, 0.99)), "sentence": float(rng.random()),
+                "words": float(rng.random())} for y in labels]
+    combiner = Combiner.fit(signals, labels)
+    assert combiner.weights[0] > 1.0 and abs(combiner.weights[1]) < 1.0  # the model's logit carries it, noise does not
+    high = combiner.score({"model": 0.9, "sentence": 0.5, "words": 0.5})
+    low = combiner.score({"model": 0.2, "sentence": 0.5, "words": 0.5})
+    assert 0.0 < low < 0.5 < high < 1.0
+    assert Combiner.from_dict(combiner.as_dict()) == combiner
+    with pytest.raises(ValueError):
+        Combiner.from_dict({**combiner.as_dict(), "features": ["model"]})

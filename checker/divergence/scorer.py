@@ -23,6 +23,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..errors import ModelUnavailableError
+from .combiner import Combiner
 
 WEIGHTS = "head.safetensors"
 CONFIG = "config.json"
@@ -91,6 +92,8 @@ class _Weights:
                 "in the checkout's models/, or train one with scripts/train_divergence.py, or run with --divergence none"
             )
         self.model_id = f"{self.config.get('name', 'checker-divergence')}-{self.config.get('version', '0')}"
+        # the pair score of `checker pairs`: the model's P with the sentence and word signals (combiner.py)
+        self.combiner = Combiner.from_dict(self.config["combiner"]) if "combiner" in self.config else None
         self._sha256 = sha256
         self._cache_dir = cache_dir
         self._model = None
