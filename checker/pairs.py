@@ -11,6 +11,7 @@ model ships a combiner (divergence/combiner.py).
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -106,21 +107,18 @@ def score_pairs(
         fact_hits = compare_bead_facts({keys[0]: pair.source, keys[1]: pair.target}) if not same_lang else []
         parts = [sentence_score, word_score]
         score = float(np.mean(parts))
+        # log of the mean word count per side: a long sentence has more room for an error
+        length = math.log1p((len(pair.source.split()) + len(pair.target.split())) / 2)
+        signals = {"sentence": round(sentence_score, 4), "words": round(word_score, 4), "length": round(length, 4)}
         if model_scores is not None:
-            # where the model runs its P is the score, with the other two signals where it has a
+            # where the model runs its P is the score, with the other signals where it has a
             # combiner fitted on held-out training documents (divergence/combiner.py)
+            signals["model"] = round(float(model_scores[i]), 4)
             combiner = getattr(backends.divergence, "combiner", None)
-            signals = {"model": float(model_scores[i]), "sentence": sentence_score, "words": word_score}
             score = combiner.score(signals) if combiner is not None else signals["model"]
         if fact_hits:
             score = max(score, 0.9)
-        record: dict[str, Any] = {
-            "index": pair.index,
-            "score": round(score, 4),
-            "signals": {"sentence": round(sentence_score, 4), "words": round(word_score, 4)},
-        }
-        if model_scores is not None:
-            record["signals"]["model"] = round(float(model_scores[i]), 4)
+        record: dict[str, Any] = {"index": pair.index, "score": round(score, 4), "signals": signals}
         if fact_hits:
             record["rules"] = [f.rule for f in fact_hits]
         if nli_scores is not None:

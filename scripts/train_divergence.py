@@ -142,7 +142,7 @@ def _fit_combiner(corpus: Corpus, folder: Path) -> None:
 
     from checker.backends.registry import build_backends
     from checker.config import load_config, with_settings
-    from checker.divergence.combiner import Combiner
+    from checker.divergence.combiner import FEATURES, Combiner
     from checker.divergence.training import auroc
     from checker.pairs import SentencePair, score_pairs
 
@@ -161,7 +161,7 @@ def _fit_combiner(corpus: Corpus, folder: Path) -> None:
         labels += [e.label for e in examples]
         print(f"combiner: {n}/{len(groups)} language pairs scored ({len(labels)} pairs)", file=sys.stderr, flush=True)
     combiner = Combiner.fit(signals, labels)
-    figures = {name: round(auroc([s[name] for s in signals], labels), 4) for name in ("model", "sentence", "words")}
+    figures = {name: round(auroc([s[name] for s in signals], labels), 4) for name in FEATURES}
     figures["combined"] = round(auroc([combiner.score(s) for s in signals], labels), 4)
     path = folder / "config.json"
     data = json.loads(path.read_text(encoding="utf-8"))

@@ -256,11 +256,11 @@ def test_the_combiner_learns_which_signal_separates_and_round_trips():
     rng = np.random.default_rng(7)
     labels = rng.integers(0, 2, 400)
     signals = [{"model": float(np.clip(0.3 + 0.4 * y + rng.normal(0, 0.1), 0.01, 0.99)), "sentence": float(rng.random()),
-                "words": float(rng.random())} for y in labels]
+                "words": float(rng.random()), "length": float(rng.random())} for y in labels]
     combiner = Combiner.fit(signals, labels)
     assert combiner.weights[0] > 1.0 and abs(combiner.weights[1]) < 1.0  # the model's logit carries it, noise does not
-    high = combiner.score({"model": 0.9, "sentence": 0.5, "words": 0.5})
-    low = combiner.score({"model": 0.2, "sentence": 0.5, "words": 0.5})
+    high = combiner.score({"model": 0.9, "sentence": 0.5, "words": 0.5, "length": 0.5})
+    low = combiner.score({"model": 0.2, "sentence": 0.5, "words": 0.5, "length": 0.5})
     assert 0.0 < low < 0.5 < high < 1.0
     assert Combiner.from_dict(combiner.as_dict()) == combiner
     with pytest.raises(ValueError):

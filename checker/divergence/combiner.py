@@ -1,8 +1,9 @@
-"""A small calibrated combiner of the pair signals: the model's P, sentence distance, word score.
+"""A small calibrated combiner of the pair signals: the model's P, sentence distance, word score, length.
 
 The cross model reads both sentences token by token; the sentence vectors' distance and the
 worst word link (compare/wordlinks.py) see the whole sentence moving away and a word left
-without partner. A logistic regression over the three (the model's P as a logit) is fitted on
+without partner; a long sentence has more room for an error (the log of its mean word count
+per side). A logistic regression over the four (the model's P as a logit) is fitted on
 the held-out documents of the training corpus (never on the dev sets) and stored in the
 model's config.json (`combiner`); `checker pairs` scores with it where the model has one.
 """
@@ -15,7 +16,7 @@ from typing import Sequence
 
 import numpy as np
 
-FEATURES = ("model", "sentence", "words")
+FEATURES = ("model", "sentence", "words", "length")
 
 
 def _logit(p: float) -> float:
@@ -29,7 +30,7 @@ class Combiner:
     bias: float
 
     def features(self, signals: dict[str, float]) -> list[float]:
-        return [_logit(signals["model"]), signals["sentence"], signals["words"]]
+        return [_logit(signals["model"]), signals["sentence"], signals["words"], signals["length"]]
 
     def score(self, signals: dict[str, float]) -> float:
         z = self.bias + sum(w * x for w, x in zip(self.weights, self.features(signals)))
@@ -46,7 +47,7 @@ class Combiner:
 
     @classmethod
     def fit(cls, signals: Sequence[dict[str, float]], labels: Sequence[int], l2: float = 1e-2, steps: int = 50) -> "Combiner":
-        """Logistic regression by Newton's method (3 features: no library needed), L2 on the weights."""
+        """Logistic regression by Newton's method (4 features: no library needed), L2 on the weights."""
         probe = cls((0.0,) * len(FEATURES), 0.0)
         x = np.array([probe.features(s) + [1.0] for s in signals], dtype=np.float64)
         y = np.asarray(labels, dtype=np.float64)

@@ -92,6 +92,12 @@ class _Weights:
                 "in the checkout's models/, or train one with scripts/train_divergence.py, or run with --divergence none"
             )
         self.model_id = f"{self.config.get('name', 'checker-divergence')}-{self.config.get('version', '0')}"
+        if sha256 is None:
+            # a folder of one's own (a checkpoint, a retrained model): its name says too little for
+            # cache keys and run signatures, so the weights' hash goes into the id
+            from ..backends.model_files import file_sha256
+
+            self.model_id += f"@{file_sha256(self.folder / self.weights_name)[:12]}"
         # the pair score of `checker pairs`: the model's P with the sentence and word signals (combiner.py)
         self.combiner = Combiner.from_dict(self.config["combiner"]) if "combiner" in self.config else None
         self._sha256 = sha256
