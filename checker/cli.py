@@ -311,8 +311,8 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--divergence",
         metavar="NAME_OR_DIR",
-        help="checker's own divergence model: builtin (default, ships in models/divergence), none, "
-        "or a folder written by scripts/train_divergence.py",
+        help="checker's own divergence model: builtin (default: checker-divergence-2, models/divergence-2), "
+        "head (checker-divergence-1, models/divergence), none, or a folder written by scripts/train_divergence.py",
     )
     group.add_argument(
         "--allow-pickle-weights",

@@ -145,7 +145,7 @@ class Config:
     nli: str
     nli_model: str
     embedder: str
-    divergence: str  # "builtin" (models/divergence), "none", or a folder made by scripts/train_divergence.py
+    divergence: str  # "builtin" (models/divergence-2), "head" (models/divergence), "none", or a trained model's folder
     fail_on: str
     min_severity: str
     grouping: GroupingConfig

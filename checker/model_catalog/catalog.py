@@ -24,7 +24,10 @@ STAGES = ("pivot", "nli")
 ANY_LANGUAGE = "*"  # a multilingual translator: any source language without a model of its own
 # The shipped divergence models by --divergence name: (folder under models/, registry entry whose
 # sha256 is checked before loading). "builtin" is the default.
-SHIPPED_DIVERGENCE = {"builtin": ("divergence", "checker-divergence-1"), "head": ("divergence", "checker-divergence-1")}
+SHIPPED_DIVERGENCE = {
+    "builtin": ("divergence-2", "checker-divergence-2"),  # the split cross-encoder
+    "head": ("divergence", "checker-divergence-1"),  # the head over word vectors it replaced
+}
 DIVERGENCE_MODEL_ID = SHIPPED_DIVERGENCE["builtin"][1]
 
 
