@@ -201,9 +201,11 @@ def run_pairs(bench: Path, config, backends) -> tuple[dict[str, float], float]:
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     accuracy = sum(p == g for p, g in zip(pred, gold)) / len(gold)
+    signals = {name: round(scorer.auroc([float(r["signals"][name]) for r in records], gold), 3)
+               for name in records[0]["signals"]} if records else {}
     return {
         "pairs": len(gold), "precision": precision, "recall": recall, "f1": f1,
-        "accuracy": accuracy, "auroc": scorer.auroc(scores, gold),
+        "accuracy": accuracy, "auroc": scorer.auroc(scores, gold), "signals": signals,
     }, elapsed
 
 
@@ -216,7 +218,7 @@ def print_table(s: DocScore, elapsed: float, pairs: dict | None, pair_s: float, 
     if pairs:
         print(f"mqm-dev ({pairs['pairs']} pairs, {pair_s:.0f} s): precision {pairs['precision']:.2f} "
               f"recall {pairs['recall']:.2f} F1 {pairs['f1']:.2f} accuracy {pairs['accuracy']:.2f} "
-              f"AUROC {pairs['auroc']:.2f}")
+              f"AUROC {pairs['auroc']:.2f}; AUROC of each signal alone {pairs['signals']}")
     print(f"signature: {signature}")
     print(f"settings: {json.dumps(settings) if settings else 'defaults'}")
 

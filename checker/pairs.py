@@ -109,16 +109,20 @@ def score_pairs(
         score = float(np.mean(parts))
         # log of the mean word count per side: a long sentence has more room for an error
         length = math.log1p((len(pair.source.split()) + len(pair.target.split())) / 2)
-        signals = {"sentence": round(sentence_score, 4), "words": round(word_score, 4), "length": round(length, 4)}
+        signals = {"sentence": sentence_score, "words": word_score, "length": length}
         if model_scores is not None:
             # where the model runs its P is the score, with the other signals where it has a
             # combiner fitted on held-out training documents (divergence/combiner.py)
-            signals["model"] = round(float(model_scores[i]), 4)
+            signals["model"] = float(model_scores[i])
             combiner = getattr(backends.divergence, "combiner", None)
             score = combiner.score(signals) if combiner is not None else signals["model"]
         if fact_hits:
             score = max(score, 0.9)
-        record: dict[str, Any] = {"index": pair.index, "score": round(score, 4), "signals": signals}
+        record: dict[str, Any] = {
+            "index": pair.index,
+            "score": round(score, 6),
+            "signals": {name: round(value, 6) for name, value in signals.items()},
+        }
         if fact_hits:
             record["rules"] = [f.rule for f in fact_hits]
         if nli_scores is not None:

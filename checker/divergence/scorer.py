@@ -104,6 +104,13 @@ class _Weights:
         self._cache_dir = cache_dir
         self._model = None
 
+    def _loaded(self, model: Any) -> Any:
+        """`model` with the folder's weights (sha256 checked), float32, in eval mode."""
+        from safetensors.torch import load_file
+
+        model.load_state_dict({k: v.float() for k, v in load_file(str(self._checked_weights())).items()})
+        return model.eval()
+
     def _checked_weights(self) -> Path:
         from ..backends.model_files import verify_sha256
         from ..cache import default_cache_dir
@@ -126,14 +133,10 @@ class DivergenceScorer(_Weights):
         if self._model is not None:
             return self._model
         import torch
-        from safetensors.torch import load_file
 
         from .head import DivergenceHead, HeadConfig
 
-        weights = self._checked_weights()
-        model = DivergenceHead(HeadConfig(**self.config["head"]))
-        model.load_state_dict({k: v.float() for k, v in load_file(str(weights)).items()})
-        model.eval()
+        model = self._loaded(DivergenceHead(HeadConfig(**self.config["head"])))
         self._torch = torch
         self._model = model
         return model
@@ -185,14 +188,9 @@ class CrossScorer(_Weights):
     def _load(self):
         if self._model is not None:
             return self._model
-        from safetensors.torch import load_file
-
         from .cross import CrossConfig, CrossTop
 
-        weights = self._checked_weights()
-        model = CrossTop(CrossConfig(**self.config["model"]))
-        model.load_state_dict({k: v.float() for k, v in load_file(str(weights)).items()})
-        self._model = model.eval()
+        self._model = self._loaded(CrossTop(CrossConfig(**self.config["model"])))
         if self._encoder is None:
             from ..backends.e5 import E5Encoder
 
