@@ -17,7 +17,7 @@ those scorers do not measure:
 
 Model outputs go through the project's cache (`[cache]`), so a second run with other
 thresholds recomputes only the comparison (10-30 s for ntrex-dev on 2 busy cores, against
-about 16 minutes cold); `--set cache.enabled=false` times a cold run.
+4-6 minutes cold on 2 cores); `--set cache.enabled=false` times a cold run.
 
 `--show N` prints N false alarms and every miss, for looking at what goes wrong.
 Not a test: the figures are for the README's "Quality" section and for tuning
