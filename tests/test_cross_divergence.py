@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from checker.backends.e5 import LowerStates as TextLowerStates
-from checker.divergence.cross import CrossConfig, CrossTop, collate, join, score, token_labels, word_probabilities
+from checker.divergence.cross import CrossConfig, CrossTop, collate, join, score, word_probabilities
 from checker.divergence.cross_training import (
     CrossSettings,
     export_cross,
@@ -21,6 +21,7 @@ from checker.divergence.cross_training import (
     train_cross,
 )
 from checker.divergence.examples import Corpus, PairExample, Text
+from checker.divergence.features import word_tags
 from checker.divergence.scorer import CrossScorer, Side, open_divergence_model
 from checker.errors import ModelUnavailableError
 
@@ -84,9 +85,9 @@ def test_collate_marks_sides_and_padding():
     assert side.tolist() == [[0, 0, 1], [0, 1, -1]]
 
 
-def test_token_labels_and_word_probabilities_use_character_overlap():
+def test_token_targets_and_word_probabilities_use_character_overlap():
     spans = np.array([[0, 3], [3, 8], [9, 12]])
-    assert token_labels(spans, [(4, 6)]).tolist() == [0.0, 1.0, 0.0]
+    assert word_tags(spans, [(4, 6)]).tolist() == [0.0, 1.0, 0.0]
     probs = word_probabilities(np.array([0.1, 0.7, 0.2], np.float32), spans, [(0, 8), (9, 12), (20, 25)])
     assert probs.tolist() == pytest.approx([0.7, 0.2, 0.0])  # a word beyond the tokens read gets 0
 

@@ -133,14 +133,6 @@ def collate(pairs: Sequence[PairInput]) -> tuple[torch.Tensor, torch.Tensor]:
     return torch.from_numpy(x), torch.from_numpy(side)
 
 
-def token_labels(spans: np.ndarray, divergent: Sequence[tuple[int, int]]) -> np.ndarray:
-    """1.0 for each token (character span) that overlaps a divergent span."""
-    out = np.zeros(len(spans), dtype=np.float32)
-    for start, end in divergent:
-        out[(spans[:, 0] < end) & (spans[:, 1] > start)] = 1.0
-    return out
-
-
 def word_probabilities(token_probs: np.ndarray, token_spans: np.ndarray, words: Sequence[tuple[int, int]]) -> np.ndarray:
     """P per word (character span): the highest of its tokens'; 0 for a word past the tokens read."""
     out = np.zeros(len(words), dtype=np.float32)

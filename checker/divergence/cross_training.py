@@ -22,16 +22,17 @@ import numpy as np
 import torch
 from torch import nn
 
-from .cross import CrossConfig, CrossTop, PairInput, collate, join, score, token_labels
+from .cross import CrossConfig, CrossTop, PairInput, collate, join, score
 from .examples import Corpus, PairExample, Text
+from .features import word_tags
 from .training import auroc
 
 SHARD = 1000  # texts per shard of lower states
 
 
 @dataclass
-class LowerStates:
-    """Every corpus text's lower states, concatenated: text i is rows offsets[i]:offsets[i+1]
+class CorpusLowerStates:
+    """Every corpus text's lower states (e5.LowerStates, one text's), concatenated: text i is rows offsets[i]:offsets[i+1]
     of `states`; its own tokens start at row `first[i]` and have character spans `spans[i]`."""
 
     states: np.ndarray  # (all positions, hidden) float16
@@ -44,7 +45,7 @@ class LowerStates:
 
 
 def lower_corpus(texts: Sequence[Text], lower: Callable[[list[str]], list], folder: Path,
-                 say: Callable[[str], None] = lambda m: print(m, file=sys.stderr, flush=True)) -> LowerStates:
+                 say: Callable[[str], None] = lambda m: print(m, file=sys.stderr, flush=True)) -> CorpusLowerStates:
     """`lower(texts)` -> E5Encoder.lower_states-like records (states, spans, first) per text."""
     folder.mkdir(parents=True, exist_ok=True)
     parts, firsts, spans = [], [], []
@@ -70,7 +71,7 @@ def lower_corpus(texts: Sequence[Text], lower: Callable[[list[str]], list], fold
             bounds = np.concatenate(([0], np.cumsum(data["span_lengths"])))
             spans += [data["spans"][bounds[k]:bounds[k + 1]] for k in range(len(chunk))]
     lengths = np.concatenate([p[1] for p in parts])
-    return LowerStates(np.concatenate([p[0] for p in parts]), np.concatenate(([0], np.cumsum(lengths))),
+    return CorpusLowerStates(np.concatenate([p[0] for p in parts]), np.concatenate(([0], np.cumsum(lengths))),
                        np.concatenate(firsts), spans)
 
 
@@ -92,11 +93,11 @@ class CrossSettings:
         return asdict(self)
 
 
-def pair_input(lowers: LowerStates, e: PairExample) -> PairInput:
+def pair_input(lowers: CorpusLowerStates, e: PairExample) -> PairInput:
     return join(lowers.of(e.a), lowers.of(e.b))
 
 
-def _tag_targets(lowers: LowerStates, e: PairExample) -> tuple[np.ndarray, np.ndarray]:
+def _tag_targets(lowers: CorpusLowerStates, e: PairExample) -> tuple[np.ndarray, np.ndarray]:
     """Token targets and loss weights over the joined positions: only a tagged side's own tokens count."""
     parts, weights = [], []
     for text, spans, tagged in ((e.a, e.a_spans, e.a_tagged), (e.b, e.b_spans, e.b_tagged)):
@@ -104,14 +105,14 @@ def _tag_targets(lowers: LowerStates, e: PairExample) -> tuple[np.ndarray, np.nd
         own = lowers.spans[text]
         target = np.zeros(n, np.float32)
         weight = np.zeros(n, np.float32)
-        target[first:first + len(own)] = token_labels(own, spans if e.label else ())
+        target[first:first + len(own)] = word_tags(own, spans if e.label else ())
         weight[first:first + len(own)] = 1.0 if tagged else 0.0
         parts.append(target)
         weights.append(weight)
     return np.concatenate(parts), np.concatenate(weights)
 
 
-def _batches(examples: Sequence[PairExample], lowers: LowerStates, size: int, rng: random.Random) -> list[list[PairExample]]:
+def _batches(examples: Sequence[PairExample], lowers: CorpusLowerStates, size: int, rng: random.Random) -> list[list[PairExample]]:
     """Shuffled batches of similar lengths (less padding): sort within pools of 50 batches."""
     order = list(examples)
     rng.shuffle(order)
@@ -124,7 +125,7 @@ def _batches(examples: Sequence[PairExample], lowers: LowerStates, size: int, rn
     return out
 
 
-def evaluate(model: CrossTop, examples: Sequence[PairExample], lowers: LowerStates) -> dict:
+def evaluate(model: CrossTop, examples: Sequence[PairExample], lowers: CorpusLowerStates) -> dict:
     probs, tags = score(model, [pair_input(lowers, e) for e in examples])
     labels = [e.label for e in examples]
     out = {"auroc": round(auroc(probs, labels), 4)}
@@ -183,7 +184,7 @@ def load_checkpoint(folder: Path, settings: CrossSettings) -> CrossState:
     return CrossState(model.eval(), saved["step"], saved["curve"])
 
 
-def train_cross(corpus: Corpus, lowers: LowerStates, settings: CrossSettings, folder: Path,
+def train_cross(corpus: Corpus, lowers: CorpusLowerStates, settings: CrossSettings, folder: Path,
                 e5_tensors: dict[str, np.ndarray] | None,
                 say: Callable[[str], None] = lambda m: print(m, file=sys.stderr, flush=True)) -> CrossState:
     """Train (or resume from `folder/checkpoint.pt`) to `settings.steps` steps."""
