@@ -114,12 +114,12 @@ class CachedDivergence:
 
         keys = [(self._key(a), self._key(b)) for a, b in pairs]
         found = self.store.get_divergence(self.model_id, keys) if keys else {}
-        todo = [i for i, k in enumerate(keys) if k not in found]
-        todo = list({keys[i]: i for i in reversed(todo)}.values())[::-1]  # each distinct pair once
+        todo = _misses(keys, found)
         if todo:
-            fresh = self.inner.score_sides([pairs[i] for i in todo])
-            computed = {keys[i]: (float(d.probability), np.asarray(d.tags_a, np.float32), np.asarray(d.tags_b, np.float32))
-                        for i, d in zip(todo, fresh)}
+            pair_of = dict(zip(keys, pairs))
+            fresh = self.inner.score_sides([pair_of[k] for k in todo])
+            computed = {k: (float(d.probability), np.asarray(d.tags_a, np.float32), np.asarray(d.tags_b, np.float32))
+                        for k, d in zip(todo, fresh)}
             self.store.put_divergence(self.model_id, computed.items())
             found.update(computed)
         return [PairDivergence(*found[k]) for k in keys]

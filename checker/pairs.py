@@ -137,11 +137,11 @@ def score_pairs(
 
 def pair_scores_of(source: Sequence[tuple[str, Sequence]], target: Sequence[tuple[str, Sequence]], scorer) -> list[float]:
     """The divergence model's P(differs) for each (source, target) pair of (text, every word of it)."""
-    sides = [
-        (sides_of({"s": ws}, {"s": text}, {"s": 0})["s"], sides_of({"t": wt}, {"t": tt}, {"t": 0})["t"])
-        for (text, ws), (tt, wt) in zip(source, target)
-    ]
-    return [d.probability for d in scorer.score_sides(sides)]
+    pairs = []
+    for (text_s, words_s), (text_t, words_t) in zip(source, target):
+        sides = sides_of({"s": words_s, "t": words_t}, {"s": text_s, "t": text_t}, {"s": 0, "t": 0})
+        pairs.append((sides["s"], sides["t"]))
+    return [d.probability for d in scorer.score_sides(pairs)]
 
 
 def _nli(pairs: Sequence[SentencePair], source_lang: str, target_lang: str, backends: Backends) -> list[float]:
