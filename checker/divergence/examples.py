@@ -26,9 +26,12 @@ from .synthetic import perturb, pools_for
 
 # Languages of NTREX used for synthetic pairs: the languages checker is configured for by
 # default and a spread of others (scripts and families), so nothing is learnt about one pair.
-NTREX_LANGUAGES = (
-    "eng", "deu", "fra", "ind", "spa", "por", "ita", "nld", "pol", "tur", "rus", "vie", "swe", "ces", "ron", "fin",
-)
+# NTREX names them in ISO 639-3; checker's code for each (stopwords, rules) beside it.
+NTREX_CHECKER_CODES = {
+    "eng": "en", "deu": "de", "fra": "fr", "ind": "id", "spa": "es", "por": "pt", "ita": "it", "nld": "nl",
+    "pol": "pl", "tur": "tr", "rus": "ru", "vie": "vi", "swe": "sv", "ces": "cs", "ron": "ro", "fin": "fi",
+}
+NTREX_LANGUAGES = tuple(NTREX_CHECKER_CODES)
 # A sentence longer than this (in words) is left out: the model reads sentences, and the
 # WMT23 en-de segments are whole paragraphs.
 MAX_WORDS = 70
@@ -202,6 +205,12 @@ def add_mqm(corpus: Corpus, path: Path, rng: random.Random, max_per_domain: int 
                 _major_spans(errors, "source") if label else (), _major_spans(errors, "target") if label else (),
                 True, True,
             ))
+
+
+def corpus_file_name(seed: int, mqm_per_domain: int) -> str:
+    """The corpus file the training scripts keep in their work folder (the head's, with 3,000
+    MQM segments per domain, keeps its first name: its shards and checkpoints are named after it)."""
+    return f"corpus-seed{seed}.json" if mqm_per_domain == 3000 else f"corpus-seed{seed}-mqm{mqm_per_domain}.json"
 
 
 def build_corpus(train_dir: Path, seed: int, languages: Sequence[str] = NTREX_LANGUAGES, mqm_per_domain: int = 3000) -> Corpus:
