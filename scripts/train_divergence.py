@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from checker.backends.e5 import ENGINES  # noqa: E402
+from checker.divergence.cross_training import CROSS_RECIPE, MQM_PER_DOMAIN  # noqa: E402
 from checker.divergence.examples import Corpus, build_corpus, corpus_file_name  # noqa: E402
+from checker.divergence.synthetic import RECIPES  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mqm-per-domain", type=int, default=None,
                     help="MQM segments per (language pair, domain); default 8000 for cross (all), 3000 for head")
     ap.add_argument("--steps", type=int, default=None, help="override CrossSettings.steps")
+    ap.add_argument("--recipe", choices=tuple(RECIPES), default=None,
+                    help="the mix of synthetic divergences (checker/divergence/synthetic.py); default "
+                         f"{CROSS_RECIPE} for cross (checker-divergence-3), v1 for head")
     ap.add_argument("--stage", choices=("corpus", "embed", "train", "export", "combine", "all"), default="all",
                     help="combine (cross only): fit the pair-score combiner of an exported model (--out) on the "
                          "held-out training documents; `all` ends with it")
@@ -55,14 +60,19 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.set_num_threads(args.threads)
     args.work.mkdir(parents=True, exist_ok=True)
-    from checker.divergence.cross_training import MQM_PER_DOMAIN
 
     mqm = args.mqm_per_domain if args.mqm_per_domain is not None else (MQM_PER_DOMAIN if args.model == "cross" else 3000)
-    corpus_path = args.work / corpus_file_name(args.seed, mqm)
+    recipe = args.recipe or (CROSS_RECIPE if args.model == "cross" else "v1")
+    corpus_path = args.work / corpus_file_name(args.seed, mqm, recipe)
     if corpus_path.is_file():
         corpus = Corpus.load(corpus_path)
     else:
-        corpus = build_corpus(args.train_dir, args.seed, mqm_per_domain=mqm)
+        word_vectors = None
+        if recipe != "v1":  # related words are nearest neighbours in e5's space
+            from checker.backends.e5 import E5Encoder
+
+            word_vectors = E5Encoder().passage_vectors
+        corpus = build_corpus(args.train_dir, args.seed, mqm_per_domain=mqm, recipe=recipe, word_vectors=word_vectors)
         corpus.save(corpus_path)
     print(f"corpus: {len(corpus.texts)} texts, {len(corpus.examples)} pairs", file=sys.stderr)
     if args.stage == "corpus":

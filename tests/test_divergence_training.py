@@ -60,6 +60,46 @@ def test_perturbations_mark_what_they_changed():
     assert inserted.text[slice(*inserted.spans[0])] == "fresh bread every day"
 
 
+def test_negation_and_modality_edits_flip_what_the_sentence_says():
+    rng = random.Random(0)
+    # an insertion marks the new words; a cue already there is not doubled ("has not not")
+    for _ in range(20):
+        flipped = synthetic.apply_edit("The minister has not approved the plan, which will cost 30 euros.", "eng", "negation", rng)
+        assert "not not" not in flipped.text and flipped.text != "The minister has not approved the plan, which will cost 30 euros."
+        if flipped.spans:
+            assert flipped.text[slice(*flipped.spans[0])] in ("will not", "has")
+    removed = synthetic.apply_edit("Der Plan wurde nicht genehmigt.", "deu", "negation", random.Random(1))
+    assert "nicht" not in removed.text and "  " not in removed.text
+    hedged = synthetic.apply_edit("Le plan coûte 30 euros.", "fra", "modality", random.Random(2))
+    assert hedged.text != "Le plan coûte 30 euros." and "30" in hedged.text[slice(*hedged.spans[0])]
+    capital = synthetic.apply_edit("Is it ready?", "eng", "negation", random.Random(0))
+    assert capital.text == "Is not it ready?"  # ungrammatical but flipped, and still capitalised
+    assert synthetic.apply_edit("Das ist gut.", "zzz", "negation", rng) is None  # no rules: nothing to do
+
+
+def test_related_words_are_near_but_not_the_same_word():
+    words = ["unity", "unities", "wholeness", "bakery"]
+    vectors = np.array([[1.0, 0.0], [1.0, 0.01], [0.9, 0.1], [0.0, 1.0]])
+    related = synthetic.related_words(words, vectors, k=2)
+    assert related["unity"] == ("wholeness", "bakery")  # "unities" shares its start: the same word inflected
+    pools = synthetic.WordPools(["x"], ["x"], [], [], "eng", related)
+    changed = synthetic.perturb("The principle of unity matters.", pools, random.Random(0), "related_word")
+    assert changed.text[slice(*changed.spans[0])] in ("wholeness", "bakery") and changed.kind == "related_word"
+
+
+def test_recipe_v1_draws_as_before_and_v2_adds_kinds(tmp_path):
+    # v1 is what checker-divergence-1 and -2 were trained on: its draws must not change
+    rng_a, rng_b = random.Random(5), random.Random(5)
+    pools = synthetic.WordPools(["village", "bakery"], ["morning"], ["Jakarta"], ["fresh bread every day"], "eng")
+    text = "In 2016 the council in Berlin has approved 40 new schools for the children."
+    assert synthetic.perturb(text, pools, rng_a) == synthetic.perturb(text, pools, rng_b, recipe="v1")
+    c = Corpus()
+    add_ntrex(c, _ntrex(tmp_path / "ntrex"), random.Random(3), tuple(LANGS.values()), equivalents_per_line=1,
+              perturbed_share=1.0, partners=1, valid_every=2, recipe="v2",
+              word_vectors=lambda ws: np.array([[len(w), 1.0] for w in ws], dtype=np.float32))
+    assert {"related_word", "negation"} <= {e.kind for e in c.examples}
+
+
 def test_word_tags_mark_overlapping_words():
     spans = np.array([[0, 3], [4, 9], [10, 15]])
     assert word_tags(spans, [(5, 7)]).tolist() == [0.0, 1.0, 0.0]

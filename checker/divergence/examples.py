@@ -20,7 +20,9 @@ import random
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
+
+import numpy as np
 
 from .synthetic import perturb, pools_for
 
@@ -111,7 +113,10 @@ def _valid_docs(docs: Sequence[str], every: int) -> set[str]:
 
 def add_ntrex(corpus: Corpus, folder: Path, rng: random.Random, languages: Sequence[str] = NTREX_LANGUAGES,
               equivalents_per_line: int = 16, perturbed_share: float = 0.7, partners: int = 3,
-              unrelated_per_line: int = 1, valid_every: int = 5) -> None:
+              unrelated_per_line: int = 1, valid_every: int = 5, recipe: str = "v1",
+              word_vectors: Callable[[list[str]], np.ndarray] | None = None) -> None:
+    """NTREX pairs; `recipe` names the mix of synthetic perturbations (synthetic.RECIPES);
+    `word_vectors` (texts -> e5 vectors) gives its related-word substitutions their words."""
     lines = _read_ntrex(folder, languages)
     langs = sorted(lines)
     if len(langs) < 2:
@@ -126,7 +131,7 @@ def add_ntrex(corpus: Corpus, folder: Path, rng: random.Random, languages: Seque
         by_doc: dict[str, list[str]] = {}
         for d, t in rows[:count]:
             by_doc.setdefault(d, []).append(t)
-        pools[lang] = pools_for(by_doc, rng)
+        pools[lang] = pools_for(by_doc, rng, lang, word_vectors if recipe != "v1" else None)
     docs = [d for d, _ in lines[langs[0]][:count]]
     doc_lines: dict[str, list[int]] = {}
     for k, d in enumerate(docs):
@@ -141,7 +146,7 @@ def add_ntrex(corpus: Corpus, folder: Path, rng: random.Random, languages: Seque
             if rng.random() >= perturbed_share:
                 continue
             original = lines[lang][k][1]
-            changed = perturb(original, pools[lang][doc], rng)
+            changed = perturb(original, pools[lang][doc], rng, recipe=recipe)
             if changed is None or changed.text == original:
                 continue
             new_id = corpus.add(Text(changed.text, lang, f"ntrex:{lang}:{doc}", original=False))
@@ -207,16 +212,18 @@ def add_mqm(corpus: Corpus, path: Path, rng: random.Random, max_per_domain: int 
             ))
 
 
-def corpus_file_name(seed: int, mqm_per_domain: int) -> str:
+def corpus_file_name(seed: int, mqm_per_domain: int, recipe: str = "v1") -> str:
     """The corpus file the training scripts keep in their work folder (the head's, with 3,000
     MQM segments per domain, keeps its first name: its shards and checkpoints are named after it)."""
-    return f"corpus-seed{seed}.json" if mqm_per_domain == 3000 else f"corpus-seed{seed}-mqm{mqm_per_domain}.json"
+    name = f"corpus-seed{seed}" + ("" if mqm_per_domain == 3000 else f"-mqm{mqm_per_domain}")
+    return name + ("" if recipe == "v1" else f"-{recipe}") + ".json"
 
 
-def build_corpus(train_dir: Path, seed: int, languages: Sequence[str] = NTREX_LANGUAGES, mqm_per_domain: int = 3000) -> Corpus:
+def build_corpus(train_dir: Path, seed: int, languages: Sequence[str] = NTREX_LANGUAGES, mqm_per_domain: int = 3000,
+                 recipe: str = "v1", word_vectors: Callable[[list[str]], np.ndarray] | None = None) -> Corpus:
     rng = random.Random(seed)
     corpus = Corpus()
-    add_ntrex(corpus, train_dir / "ntrex-train", rng, languages)
+    add_ntrex(corpus, train_dir / "ntrex-train", rng, languages, recipe=recipe, word_vectors=word_vectors)
     if mqm_per_domain > 0 and (train_dir / "mqm-train.tsv").is_file():
         add_mqm(corpus, train_dir / "mqm-train.tsv", rng, mqm_per_domain)
     return corpus
