@@ -147,27 +147,12 @@ def _fit_combiner(corpus: Corpus, folder: Path) -> None:
     import json
 
     from checker.atomic_write import write_atomic
-    from checker.backends.registry import build_backends
-    from checker.config import load_config, with_settings
     from checker.divergence.combiner import FEATURES, Combiner
-    from checker.divergence.examples import NTREX_CHECKER_CODES
+    from checker.divergence.held_out import score_held_out
     from checker.divergence.training import auroc
-    from checker.pairs import SentencePair, score_pairs
 
-    config = with_settings(load_config(None), {"divergence": str(folder)}, "train_divergence")
-    backends = build_backends(config)
-    held_out = [e for e in corpus.examples if e.split == "valid"]
-    groups: dict[tuple[str, str], list] = {}
-    for e in held_out:
-        la, lb = (NTREX_CHECKER_CODES.get(corpus.texts[x].lang, corpus.texts[x].lang) for x in (e.a, e.b))
-        groups.setdefault((la, lb), []).append(e)
-    signals, labels = [], []
-    for n, ((la, lb), examples) in enumerate(sorted(groups.items()), start=1):
-        pairs = [SentencePair(k, corpus.texts[e.a].text, corpus.texts[e.b].text) for k, e in enumerate(examples)]
-        records = sorted(score_pairs(pairs, la, lb, config, backends), key=lambda r: r["index"])
-        signals += [r["signals"] for r in records]
-        labels += [e.label for e in examples]
-        print(f"combiner: {n}/{len(groups)} language pairs scored ({len(labels)} pairs)", file=sys.stderr, flush=True)
+    scored = score_held_out(corpus, folder)
+    signals, labels = [p.signals for p in scored], [p.example.label for p in scored]
     combiner = Combiner.fit(signals, labels)
     figures = {name: round(auroc([s[name] for s in signals], labels), 4) for name in FEATURES}
     figures["combined"] = round(auroc([combiner.score(s) for s in signals], labels), 4)

@@ -266,3 +266,27 @@ def test_the_combiner_learns_which_signal_separates_and_round_trips():
     assert Combiner.from_dict(combiner.as_dict()) == combiner
     with pytest.raises(ValueError):
         Combiner.from_dict({**combiner.as_dict(), "features": ["model"]})
+
+
+def test_held_out_pairs_are_scored_as_checker_pairs_scores_them():
+    """score_held_out (the combiner's data, benchmarks/divergence_kinds.py) on the shipped default
+    model: only held-out examples, each with pairs.py's signals, in order within a language pair."""
+    from checker.divergence.held_out import score_held_out
+    from checker.model_catalog.catalog import REGISTRY, SHIPPED_DIVERGENCE
+
+    corpus = Corpus()
+    de = corpus.add(Text("Der Vertrag gilt ab Montag für alle Mitglieder.", "deu", "g:de"))
+    fr = corpus.add(Text("Le traité s’applique à tous les membres dès lundi.", "fra", "g:fr"))
+    fr2 = corpus.add(Text("Le traité s’applique à tous les membres dès vendredi.", "fra", "g:fr", original=False))
+    en = corpus.add(Text("The treaty applies to all members from Monday.", "eng", "g:en"))
+    corpus.examples = [
+        PairExample(de, fr, 0, "equivalent", "valid", "ntrex"),
+        PairExample(de, en, 0, "equivalent", "train", "ntrex"),  # trained on: never scored
+        PairExample(de, fr2, 1, "name", "valid", "ntrex"),
+    ]
+    try:
+        scored = score_held_out(corpus, REGISTRY.parent / SHIPPED_DIVERGENCE["builtin"][0], progress=False)
+    except ModelUnavailableError as exc:
+        pytest.skip(str(exc))
+    assert [p.example.kind for p in scored] == ["equivalent", "name"]
+    assert all({"model", "sentence", "words", "length"} <= set(p.signals) for p in scored)
