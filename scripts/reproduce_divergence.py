@@ -1,6 +1,7 @@
 #!/usr/bin/env python
-"""Rerun checker-divergence-2's training from scratch up to step N and compare the held-out
-figures with the curve the shipped model recorded (models/divergence-2/config.json).
+"""Rerun the default divergence model's training from scratch up to step N and compare the
+held-out figures with the curve the shipped model recorded (models/divergence-3/config.json;
+--model models/divergence-2 for the one before it).
 
     python scripts/reproduce_divergence.py --until 500      # about 8 minutes on 2 quiet cores
 
@@ -30,7 +31,7 @@ def main() -> int:
     ap.add_argument("--until", type=int, default=500, help="the last step to compare (a multiple of 500)")
     ap.add_argument("--work", type=Path, default=ROOT / "build" / "divergence")
     ap.add_argument("--out", type=Path, default=ROOT / "build" / "divergence-reproduce")
-    ap.add_argument("--model", type=Path, default=ROOT / "models" / "divergence-2")
+    ap.add_argument("--model", type=Path, default=ROOT / "models" / "divergence-3")
     args = ap.parse_args()
 
     import shutil
@@ -46,9 +47,11 @@ def main() -> int:
     torch.set_num_threads(2)
     shipped = json.loads((args.model / "config.json").read_text(encoding="utf-8"))
     settings = CrossSettings(**{**shipped["training"], "model": CrossConfig(**shipped["model"])})
-    corpus_path = args.work / corpus_file_name(settings.seed, MQM_PER_DOMAIN)  # train_divergence.py --model cross's
+    # the corpus train_divergence.py --model cross made for this model's recipe (v1 before it was recorded)
+    corpus_path = args.work / corpus_file_name(settings.seed, MQM_PER_DOMAIN, shipped.get("recipe", "v1"))
     if not corpus_path.is_file():
-        raise SystemExit(f"{corpus_path}: missing; run python scripts/train_divergence.py --model cross --stage embed")
+        raise SystemExit(f"{corpus_path}: missing; run python scripts/train_divergence.py --model cross "
+                         f"--recipe {shipped.get('recipe', 'v1')} --stage embed")
     corpus = Corpus.load(corpus_path)
     cfg = settings.model
     lowers = lower_corpus(corpus.texts, lambda texts: E5Encoder().lower_states(texts, cfg.base_layers, cfg.max_tokens),

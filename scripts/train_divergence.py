@@ -137,7 +137,7 @@ def _cross(args: argparse.Namespace, corpus: Corpus, corpus_name: str, recipe: s
         state = train_cross(corpus, lowers, settings, checkpoints, tensors)
     if args.stage == "train":
         return 0
-    sha = export_cross(state, settings, out, version)
+    sha = export_cross(state, settings, out, version, recipe)
     print(f"exported to {out}; sha256 {sha} (record it in models/registry.toml)", file=sys.stderr)
     if args.stage == "all":
         _fit_combiner(corpus, out)
