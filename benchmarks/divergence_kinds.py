@@ -2,7 +2,7 @@
 held-out training pairs (documents no model was trained on), in one table.
 
     python benchmarks/divergence_kinds.py [--corpus build/divergence/corpus-seed13-mqm8000-v2.json] \
-        [--model models/divergence-2 --model models/divergence-3]
+        [--model build/divergence-2 --model models/divergence-3]
 
 The corpus is the one `scripts/train_divergence.py --stage corpus` writes (recipe v2 has the
 kinds v1 lacks: related_word, negation, modality); its held-out documents are the same for
@@ -33,7 +33,7 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=ROOT / "build" / "divergence" / "corpus-seed13-mqm8000-v2.json")
     ap.add_argument("--model", type=Path, action="append", default=None, help="a model folder (repeatable)")
     args = ap.parse_args()
-    models = args.model or [ROOT / "models" / "divergence-2"]
+    models = args.model or [ROOT / "models" / "divergence-3"]
     corpus = Corpus.load(args.corpus)
     columns: dict[str, dict[str, float]] = {}
     counts: dict[str, int] = defaultdict(int)

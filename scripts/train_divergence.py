@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=ROOT / "build" / "divergence")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--model", choices=("cross", "head"), default="cross",
-                    help="cross: checker-divergence-2 (top e5 layers over both sentences); head: checker-divergence-1")
+                    help="cross: checker-divergence-3 (top e5 layers over both sentences); head: checker-divergence-1")
     ap.add_argument("--mqm-per-domain", type=int, default=None,
                     help="MQM segments per (language pair, domain); default 8000 for cross (all), 3000 for head")
     ap.add_argument("--steps", type=int, default=None, help="override CrossSettings.steps")

@@ -1,8 +1,9 @@
-"""checker-divergence-2 (checker/divergence/cross.py, cross_training.py, scorer.CrossScorer) on a tiny
+"""checker-divergence-3 (checker/divergence/cross.py, cross_training.py, scorer.CrossScorer) on a tiny
 random model and fake lower states: the same training and inference code the shipped model uses."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -157,10 +158,11 @@ def test_the_exported_model_scores_sides_with_tags_per_word_and_checks_its_sha25
     corpus = _corpus()
     lowers = _lowers(corpus, tmp_path / "low")
     state = train_cross(corpus, lowers, _settings(3), tmp_path / "run", None, say=lambda m: None)
-    sha = export_cross(state, _settings(3), tmp_path / "model")
+    sha = export_cross(state, _settings(3), tmp_path / "model", version="3", recipe="v2")
+    assert json.loads((tmp_path / "model" / "config.json").read_text())["recipe"] == "v2"  # what a rerun needs
     encoder = FakeLower()
     scorer = open_divergence_model(tmp_path / "model", sha256=sha, cache_dir=tmp_path / "cache", encoder=encoder)
-    assert isinstance(scorer, CrossScorer) and scorer.model_id == "checker-divergence-2"
+    assert isinstance(scorer, CrossScorer) and scorer.model_id == "checker-divergence-3"
     a = Side("alpha beta gamma", ((0, 5), (6, 10), (11, 16)), np.zeros((3, 1), np.float32))
     b = Side("alpha omega gamma", ((0, 5), (6, 11), (11, 17)), np.zeros((3, 1), np.float32))
     empty = Side("", (), np.zeros((0, 1), np.float32))

@@ -1,4 +1,4 @@
-"""Training checker-divergence-2 (cross.py) on CPU: lower states once, then the top layers.
+"""Training checker-divergence-3 (cross.py) on CPU: lower states once, then the top layers.
 
 Stage 1 (`lower_corpus`): every text of the corpus through e5's frozen lower layers, once,
 kept in float16 shards (a killed run carries on at the next shard). Stage 2 (`train_cross`):

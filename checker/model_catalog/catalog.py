@@ -25,8 +25,8 @@ ANY_LANGUAGE = "*"  # a multilingual translator: any source language without a m
 # The shipped divergence models by --divergence name: (folder under models/, registry entry whose
 # sha256 is checked before loading). "builtin" is the default.
 SHIPPED_DIVERGENCE = {
-    "builtin": ("divergence-2", "checker-divergence-2"),  # the split cross-encoder
-    "head": ("divergence", "checker-divergence-1"),  # the head over word vectors it replaced
+    "builtin": ("divergence-3", "checker-divergence-3"),  # the split cross-encoder
+    "head": ("divergence", "checker-divergence-1"),  # the head over word vectors (the first model)
 }
 DIVERGENCE_MODEL_ID = SHIPPED_DIVERGENCE["builtin"][1]
 
