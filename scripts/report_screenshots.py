@@ -31,7 +31,7 @@ def main() -> None:
         if args.select:
             item = page.locator("li.finding", has_text=args.select).first
             item.locator("button").click()
-            page.wait_for_timeout(300)
+            page.wait_for_timeout(1000)  # the row scrolls into view smoothly: let it settle
             page.screenshot(path=f"{stem}-finding.png")
         browser.close()
     print(f"wrote {stem}-overview.png" + (f", {stem}-finding.png" if args.select else ""))
