@@ -115,8 +115,7 @@ def _cross(args: argparse.Namespace, corpus: Corpus, corpus_name: str, recipe: s
     from checker.backends.e5_transformers import read_e5_file
     from checker.divergence.cross_training import CrossSettings, export_cross, load_checkpoint, lower_corpus, train_cross
 
-    version = MODEL_VERSIONS[recipe]
-    out = args.out or ROOT / "models" / f"divergence-{version}"
+    out = args.out or ROOT / "models" / f"divergence-{MODEL_VERSIONS[recipe]}"
     if args.stage == "combine":
         _fit_combiner(corpus, out)
         return 0
@@ -137,7 +136,7 @@ def _cross(args: argparse.Namespace, corpus: Corpus, corpus_name: str, recipe: s
         state = train_cross(corpus, lowers, settings, checkpoints, tensors)
     if args.stage == "train":
         return 0
-    sha = export_cross(state, settings, out, version, recipe)
+    sha = export_cross(state, settings, out, recipe)
     print(f"exported to {out}; sha256 {sha} (record it in models/registry.toml)", file=sys.stderr)
     if args.stage == "all":
         _fit_combiner(corpus, out)

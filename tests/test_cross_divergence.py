@@ -158,7 +158,7 @@ def test_the_exported_model_scores_sides_with_tags_per_word_and_checks_its_sha25
     corpus = _corpus()
     lowers = _lowers(corpus, tmp_path / "low")
     state = train_cross(corpus, lowers, _settings(3), tmp_path / "run", None, say=lambda m: None)
-    sha = export_cross(state, _settings(3), tmp_path / "model", version="3", recipe="v2")
+    sha = export_cross(state, _settings(3), tmp_path / "model", recipe="v2")
     assert json.loads((tmp_path / "model" / "config.json").read_text())["recipe"] == "v2"  # what a rerun needs
     encoder = FakeLower()
     scorer = open_divergence_model(tmp_path / "model", sha256=sha, cache_dir=tmp_path / "cache", encoder=encoder)

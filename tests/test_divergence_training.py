@@ -89,10 +89,12 @@ def test_related_words_are_near_but_not_the_same_word():
 
 def test_recipe_v1_draws_as_before_and_v2_adds_kinds(tmp_path):
     # v1 is what checker-divergence-1 and -2 were trained on: its draws must not change
-    rng_a, rng_b = random.Random(5), random.Random(5)
     pools = synthetic.WordPools(["village", "bakery"], ["morning"], ["Jakarta"], ["fresh bread every day"], "eng")
     text = "In 2016 the council in Berlin has approved 40 new schools for the children."
-    assert synthetic.perturb(text, pools, rng_a) == synthetic.perturb(text, pools, rng_b, recipe="v1")
+    for seed in range(20):  # one draw of a kind with v1's weights, then that kind: nothing else
+        rng_a, rng_b = random.Random(seed), random.Random(seed)
+        kind = rng_b.choices(synthetic.KINDS, weights=(2, 2, 3, 3, 3, 3, 2))[0]
+        assert synthetic.perturb(text, pools, rng_a) == synthetic.perturb(text, pools, rng_b, kind)
     c = Corpus()
     add_ntrex(c, _ntrex(tmp_path / "ntrex"), random.Random(3), tuple(LANGS.values()), equivalents_per_line=1,
               perturbed_share=1.0, partners=1, valid_every=2, recipe="v2",

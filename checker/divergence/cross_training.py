@@ -270,9 +270,10 @@ WEIGHTS = "cross.safetensors"
 MODEL_NAME = "checker-divergence"
 
 
-def export_cross(state: CrossState, settings: CrossSettings, folder: Path, version: str = "2", recipe: str = "v1") -> str:
+def export_cross(state: CrossState, settings: CrossSettings, folder: Path, recipe: str = "v1") -> str:
     """The trained top layers and heads (float16 safetensors) and config.json (with the recipe of
-    synthetic divergences its corpus was made with, for a rerun); returns the sha256."""
+    synthetic divergences its corpus was made with, for a rerun, and the model version that
+    recipe makes); returns the sha256."""
     from safetensors.torch import save_file
 
     from ..atomic_write import write_atomic
@@ -283,7 +284,7 @@ def export_cross(state: CrossState, settings: CrossSettings, folder: Path, versi
     tmp = folder / (WEIGHTS + ".tmp")
     save_file(tensors, str(tmp), metadata={"format": "pt"})
     tmp.replace(folder / WEIGHTS)
-    config = {"name": MODEL_NAME, "version": version, "kind": "cross", "model": settings.model.as_dict(),
+    config = {"name": MODEL_NAME, "version": MODEL_VERSIONS[recipe], "kind": "cross", "model": settings.model.as_dict(),
               "training": {k: v for k, v in settings.as_dict().items() if k != "model"}, "recipe": recipe, "steps": state.step,
               "curve": state.curve}
     write_atomic(folder / "config.json", json.dumps(config, indent=1, sort_keys=True) + "\n")

@@ -73,6 +73,11 @@ def _is_content(word: str) -> bool:
     return len(word) >= 4 and word.isalpha() and not word.isupper()
 
 
+def _cased_like(old: str, new: str) -> str:
+    """`new` capitalised where the word it replaces was (a sentence start, a noun)."""
+    return new[0].upper() + new[1:] if old[:1].isupper() and new[:1] and not new[0].isupper() else new
+
+
 def _replace(text: str, start: int, end: int, new: str, kind: str) -> Perturbed:
     return Perturbed(text[:start] + new + text[end:], ((start, start + len(new)),), kind)
 
@@ -111,9 +116,7 @@ def substitute_word(text: str, pool: Sequence[str], rng: random.Random, kind: st
     for _ in range(5):
         new = rng.choice(pool)
         if new.lower() != old.lower() and new.lower()[:4] != old.lower()[:4]:
-            if old[0].isupper() and not new[0].isupper():
-                new = new[0].upper() + new[1:]
-            return _replace(text, s, e, new, kind)
+            return _replace(text, s, e, _cased_like(old, new), kind)
     return None
 
 
@@ -186,9 +189,7 @@ def apply_edit(text: str, lang: str, kind: str, rng: random.Random) -> Perturbed
     if not choices:
         return None
     rule, m = rng.choice(choices)
-    new = m.expand(rule.replacement)
-    if m.group()[:1].isupper() and new[:1].islower():
-        new = new[0].upper() + new[1:]
+    new = _cased_like(m.group(), m.expand(rule.replacement))
     start = m.start()
     if not new:  # a deletion: nothing on this side differs; keep one space between the neighbours
         changed = re.sub(r"\s{2,}", " ", text[:start] + text[m.end():]).strip()
@@ -237,10 +238,7 @@ def substitute_related(text: str, related: Mapping[str, Sequence[str]], rng: ran
         return None
     s, e = rng.choice(words)
     old = text[s:e]
-    new = rng.choice(list(related[old.lower()]))
-    if old[0].isupper() and not new[0].isupper():
-        new = new[0].upper() + new[1:]
-    return _replace(text, s, e, new, "related_word")
+    return _replace(text, s, e, _cased_like(old, rng.choice(list(related[old.lower()]))), "related_word")
 
 
 def perturb(text: str, pools: WordPools, rng: random.Random, kind: str | None = None,
@@ -254,7 +252,7 @@ def perturb(text: str, pools: WordPools, rng: random.Random, kind: str | None = 
     for _ in range(1 if recipe == "v1" else 3):
         drawn = rng.choices(tuple(weights), weights=tuple(weights.values()))[0]
         changed = _perturb_kind(text, pools, rng, drawn)
-        if changed is not None or recipe == "v1":
+        if changed is not None:
             return changed
     return None
 
