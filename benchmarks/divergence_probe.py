@@ -5,7 +5,9 @@ right word, and short hand-written pairs for negation, plan-vs-done and a relate
     python benchmarks/divergence_probe.py [--model models/divergence-3 --model build/divergence-2]
 
 Prints P(differs) per pair and model, and the three most-tagged words of each side for the
-first model. Not a test: the figures for the model card's "Known weaknesses".
+first model. Cross models only (they read the text; the head over word vectors needs a check's
+centred vectors, which these sides do not carry). Not a test: the figures for the model card's
+"Known weaknesses".
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from checker.backends.e5 import E5Encoder, split_words  # noqa: E402
-from checker.divergence.scorer import Side, open_divergence_model  # noqa: E402
+from checker.divergence.scorer import CrossScorer, Side, open_divergence_model  # noqa: E402
 
 SEED_FILES = {"de": "000_12b66c31938b0581.txt", "fr": "001_b09991150a851084.txt", "id": "002_9483c9d47e29a8c7.txt"}
 SEED_LINE = 6  # the line (0-based) with Unteilbarkeit / indivisibilité / keutuhan
@@ -36,6 +38,7 @@ SHORT = [
 
 
 def _side(text: str) -> Side:
+    """The text and its words; no word vectors (a cross model does not read them)."""
     words = split_words(text)
     return Side(text, tuple(words), np.zeros((len(words), 1), np.float32))
 
@@ -62,7 +65,11 @@ def main() -> None:
     ]
     sides = [(_side(a), _side(b)) for _, a, b in pairs]
     encoder = E5Encoder()
-    results = [open_divergence_model(folder, encoder=encoder).score_sides(sides) for folder in models]
+    scorers = [open_divergence_model(folder, encoder=encoder) for folder in models]
+    for folder, scorer in zip(models, scorers):
+        if not isinstance(scorer, CrossScorer):
+            raise SystemExit(f"{folder}: not a cross model (config.json kind); this probe reads text only")
+    results = [scorer.score_sides(sides) for scorer in scorers]
     print("| pair | " + " | ".join(f.name for f in models) + f" | most-tagged words ({models[0].name}) |")
     print("|---|" + "---:|" * len(models) + "---|")
     for k, (name, _, _) in enumerate(pairs):
