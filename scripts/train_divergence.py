@@ -3,6 +3,7 @@
 
     python scripts/train_divergence.py --model cross        # checker-divergence-3, everything, resumable
     python scripts/train_divergence.py --model cross --recipe v1   # checker-divergence-2 (its corpus)
+    python scripts/train_divergence.py --model cross --recipe v3   # checker-divergence-4 (v2 + polarity-moved equivalents)
     python scripts/train_divergence.py --model head         # checker-divergence-1 (the head over word vectors)
     python scripts/train_divergence.py --model head --stage embed
 
@@ -40,8 +41,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="MQM segments per (language pair, domain); default 8000 for cross (all), 3000 for head")
     ap.add_argument("--steps", type=int, default=None, help="override CrossSettings.steps")
     ap.add_argument("--recipe", choices=tuple(RECIPES), default=None,
-                    help="the mix of synthetic divergences (checker/divergence/synthetic.py); default "
-                         f"{CROSS_RECIPE} for cross (checker-divergence-3), v1 for head")
+                    help="the mix of synthetic divergences (checker/divergence/synthetic.py; v3 also adds natural "
+                         "equivalents whose polarity moved, examples.py); the model version follows it "
+                         f"(v1: -2, v2: -3, v3: -4); default {CROSS_RECIPE} for cross, v1 for head")
     ap.add_argument("--stage", choices=("corpus", "embed", "train", "export", "combine", "all"), default="all",
                     help="combine (cross only): fit the pair-score combiner of an exported model (--out) on the "
                          "held-out training documents; `all` ends with it")
@@ -54,8 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dropout", type=float, default=None, help="override HeadConfig.dropout")
     ap.add_argument("--word-dropout", type=float, default=None, help="override TrainSettings.word_dropout")
     ap.add_argument("--out", type=Path, default=None,
-                    help="where export writes the model (default models/divergence-3 for cross with recipe v2, "
-                         "models/divergence-2 with v1, models/divergence for head)")
+                    help="where export writes the model (default models/divergence-N for cross, N by the recipe; "
+                         "models/divergence for head)")
     args = ap.parse_args(argv)
 
     import torch

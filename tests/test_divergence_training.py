@@ -102,6 +102,29 @@ def test_recipe_v1_draws_as_before_and_v2_adds_kinds(tmp_path):
     assert {"related_word", "negation"} <= {e.kind for e in c.examples}
 
 
+def test_recipe_v3_is_v2_plus_polarity_moved_equivalents(tmp_path):
+    folder = _ntrex(tmp_path / "ntrex")
+    moved = {"eng": "The plan is not cheap.", "deu": "Der Plan ist teuer.", "fra": "Le plan n’est pas bon marché.",
+             "ind": "Rencana itu mahal."}
+    for code, text in moved.items():  # one more line whose polarity moved between translations
+        with open(folder / f"{code}.tsv", "a", encoding="utf-8") as fh:
+            fh.write(f"doc.b\t99\t{text}\n")
+    vectors = lambda ws: np.array([[len(w), 1.0] for w in ws], dtype=np.float32)  # noqa: E731
+    corpora = {}
+    for recipe in ("v2", "v3"):
+        corpora[recipe] = Corpus()
+        add_ntrex(corpora[recipe], folder, random.Random(3), tuple(LANGS.values()), equivalents_per_line=1,
+                  perturbed_share=1.0, partners=1, valid_every=2, recipe=recipe, word_vectors=vectors)
+    v2, v3 = corpora["v2"], corpora["v3"]
+    # every v2 draw unchanged; the extra pairs are equivalents of the line whose cues differ in parity
+    assert v3.texts == v2.texts and v3.examples[:len(v2.examples)] == v2.examples
+    extra = v3.examples[len(v2.examples):]
+    assert {e.kind for e in extra} == {"polarity_moved"} and {e.label for e in extra} == {0}
+    pairs = {(v3.texts[e.a].lang, v3.texts[e.b].lang) for e in extra}
+    assert pairs == {(a, b) for a in ("deu", "ind") for b in ("eng", "fra")} | {(b, a) for a in ("deu", "ind") for b in ("eng", "fra")}
+    assert {v3.texts[e.a].text for e in extra} == set(moved.values())
+
+
 def test_word_tags_mark_overlapping_words():
     spans = np.array([[0, 3], [4, 9], [10, 15]])
     assert word_tags(spans, [(5, 7)]).tolist() == [0.0, 1.0, 0.0]

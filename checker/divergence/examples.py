@@ -4,6 +4,10 @@
   line are equivalents; a synthetic divergence of one version (synthetic.py) against another
   language's original is divergent, with word tags on the changed side; a sentence against
   another sentence of the same document is divergent everywhere.
+- Recipe v3 adds, as equivalents, every pair of two professional translations of one line whose
+  negation cues differ in parity by checker's own rule (facts/negation.py: "n'est pas le seul"
+  against "one of a number of"): the rule fires on these, the meaning is the same, and without
+  them the model learns from v2's synthetic flips that a lone cue always means a difference.
 - MQM (`mqm-train.tsv`): a segment a majority of raters marked with a major accuracy error is
   divergent (tags on the marked spans, source side too: omissions are marked there); an
   error-free segment is an equivalent; minor-only and split verdicts are left out.
@@ -25,6 +29,9 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .synthetic import perturb, pools_for
+
+# Recipes whose corpus has the polarity-moved equivalents (add_polarity_moved)
+POLARITY_MOVED_RECIPES = frozenset({"v3"})
 
 # Languages of NTREX used for synthetic pairs: the languages checker is configured for by
 # default and a spread of others (scripts and families), so nothing is learnt about one pair.
@@ -164,6 +171,28 @@ def add_ntrex(corpus: Corpus, folder: Path, rng: random.Random, languages: Seque
                 ids[a][k], ids[b][j], 1, "unrelated", split, "ntrex",
                 ((0, len(ta)),), ((0, len(tb)),), True, True,
             ))
+    if recipe in POLARITY_MOVED_RECIPES:
+        # after every draw above and drawing nothing: the rest of the corpus stays the recipe's parent's
+        add_polarity_moved(corpus, ids, docs, valid)
+
+
+def add_polarity_moved(corpus: Corpus, ids: dict[str, list[int]], docs: Sequence[str], valid: set[str]) -> None:
+    """Equivalents of kind "polarity_moved": for every line, each pair of its professional
+    translations (in the languages checker's negation rule reads) whose cue counts differ in
+    parity, in both orders. A few are real translation slips; most say the same thing with the
+    polarity moved (litotes, "only"/"nothing but", a negated antonym)."""
+    from ..facts.negation import LANGS, extract_negations
+
+    readable = sorted(l for l in ids if NTREX_CHECKER_CODES.get(l) in LANGS)
+    for k, doc in enumerate(docs):
+        parity = {l: len(extract_negations(corpus.texts[ids[l][k]].text, NTREX_CHECKER_CODES[l])) % 2 for l in readable}
+        split = "valid" if doc in valid else "train"
+        for i, a in enumerate(readable):
+            for b in readable[i + 1:]:
+                if parity[a] != parity[b]:
+                    for x, y in ((a, b), (b, a)):
+                        corpus.examples.append(PairExample(
+                            ids[x][k], ids[y][k], 0, "polarity_moved", split, "ntrex", a_tagged=True, b_tagged=True))
 
 
 def _major_spans(errors: list[dict], side: str) -> tuple[tuple[int, int], ...]:

@@ -35,6 +35,9 @@ RECIPES: dict[str, dict[str, int]] = {
     "v2": {"number": 2, "name": 2, "word": 1, "doc_word": 2, "delete": 3, "insert": 2, "replace_phrase": 2,
            "related_word": 5, "negation": 4, "modality": 3},
 }
+# v3 draws exactly as v2; its corpus adds natural equivalents whose polarity moved
+# (examples.add_polarity_moved), the counterweight to v2's negation flips.
+RECIPES["v3"] = dict(RECIPES["v2"])
 KINDS = tuple(RECIPES["v1"])
 EDITS_FILE = Path(__file__).with_name("edits.tsv")
 
