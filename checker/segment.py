@@ -15,6 +15,23 @@ from .records import Document, Segment
 
 # A piece ending in a German ordinal number ("19.") continues in the next piece.
 _GERMAN_ORDINAL_END = re.compile(r"(?<![\d.])\d{1,3}\.$")
+# Titles and address words written with a period before a name, which the segmenter takes
+# for a sentence end in these languages ("a ajouté M. | Mills-Hicks."): a piece ending in
+# one continues in the next. English titles (Mr., Dr., Sen.) it already knows.
+_TITLES_BEFORE_NAMES = {
+    "fr": frozenset({"M", "MM", "Mme", "Mmes", "Mlle", "Mlles", "Dr", "Pr", "Me", "Mgr", "St", "Ste"}),
+    "de": frozenset({"Hr", "Hrn", "Dr", "Prof", "St"}),
+    "id": frozenset({"Bpk", "Sdr", "Sdri", "Dr", "Prof", "Jl", "Kol", "Jend", "St"}),
+}
+_LAST_WORD = re.compile(r"(?:^|[\s(«“\"'])(\w+)\.$")
+
+
+def _continues(piece: str, lang: str) -> bool:
+    """Whether a piece the segmenter ended is not a sentence end but a German ordinal or a title."""
+    if lang == "de" and _GERMAN_ORDINAL_END.search(piece):
+        return True  # "im 19. Jahrhundert", "der 3. Platz"
+    last = _LAST_WORD.search(piece)
+    return bool(last) and last.group(1) in _TITLES_BEFORE_NAMES.get(lang, ())
 
 
 def _lines_with_offsets(text: str) -> Iterator[tuple[int, int, str]]:
@@ -37,8 +54,7 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
         if start < 0:  # the segmenter altered the text; fall back to the raw cursor
             start = cursor
         end = start + len(stripped)
-        if spans and lang == "de" and _GERMAN_ORDINAL_END.search(text[spans[-1][0] : spans[-1][1]]):
-            # "im 19. Jahrhundert", "der 3. Platz": a German ordinal, not a sentence end
+        if spans and _continues(text[spans[-1][0] : spans[-1][1]], lang):
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))

@@ -249,3 +249,17 @@ def test_a_german_ordinal_does_not_end_a_sentence():
     ]
     # Other languages keep the segmenter's own decision: "19." ends nothing there either way.
     assert len(segments("He came 2nd. Then he left.", path="en.txt", lang="en")) == 2
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("« C’est fini », a ajouté M. Mills-Hicks. Il est parti.", "fr",
+     ["« C’est fini », a ajouté M. Mills-Hicks.", "Il est parti."]),
+    ("Il a vu Mme Roy, Dr. Martin et Mgr. Blanc. Fin.", "fr", ["Il a vu Mme Roy, Dr. Martin et Mgr. Blanc.", "Fin."]),
+    ("Er traf Hrn. Müller. Dann ging er.", "de", ["Er traf Hrn. Müller.", "Dann ging er."]),
+    ("Ia tinggal di Jl. Sudirman bersama Bpk. Joko. Selesai.", "id",
+     ["Ia tinggal di Jl. Sudirman bersama Bpk. Joko.", "Selesai."]),
+    # titles are matched case-sensitively: a lower-case letter before a period still ends a sentence
+    ("Il a écrit la lettre m. Puis il est parti.", "fr", ["Il a écrit la lettre m.", "Puis il est parti."]),
+])
+def test_a_title_before_a_name_does_not_end_a_sentence(text, lang, expected):
+    assert [s.text for s in segments(text, path=f"{lang}.txt", lang=lang)] == expected
