@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from checker.divergence.examples import Corpus  # noqa: E402
 from checker.divergence.held_out import score_held_out  # noqa: E402
 from checker.divergence.training import auroc  # noqa: E402
+from checker.model_catalog.catalog import BUILTIN_DIVERGENCE_FOLDER  # noqa: E402
 
 EQUIVALENT_KINDS = ("equivalent", "mqm-clean")
 HARD_NEGATIVES = {"polarity_moved": "negation"}  # equivalent kind -> the divergent kind it looks like
@@ -38,7 +39,7 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=ROOT / "build" / "divergence" / "corpus-seed13-mqm8000-v3.json")
     ap.add_argument("--model", type=Path, action="append", default=None, help="a model folder (repeatable)")
     args = ap.parse_args()
-    models = args.model or [ROOT / "models" / "divergence-3"]
+    models = args.model or [ROOT / "models" / BUILTIN_DIVERGENCE_FOLDER]
     corpus = Corpus.load(args.corpus)
     columns: dict[str, dict[str, float]] = {}
     counts: dict[str, int] = defaultdict(int)

@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from checker.backends.e5 import E5Encoder, split_words  # noqa: E402
 from checker.divergence.scorer import CrossScorer, Side, open_divergence_model  # noqa: E402
+from checker.model_catalog.catalog import BUILTIN_DIVERGENCE_FOLDER  # noqa: E402
 
 SEED_FILES = {"de": "000_12b66c31938b0581.txt", "fr": "001_b09991150a851084.txt", "id": "002_9483c9d47e29a8c7.txt"}
 SEED_LINE = 6  # the line (0-based) with Unteilbarkeit / indivisibilité / keutuhan
@@ -52,7 +53,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, action="append", default=None, help="a model folder (repeatable)")
     args = ap.parse_args()
-    models = args.model or [ROOT / "models" / "divergence-3"]
+    models = args.model or [ROOT / "models" / BUILTIN_DIVERGENCE_FOLDER]
     seed = {lang: (ROOT / "seeds" / name).read_text(encoding="utf-8").splitlines()[SEED_LINE] for lang, name in SEED_FILES.items()}
     right = seed["id"].replace("keutuhan", "ketidakterpisahan")
     pairs = [

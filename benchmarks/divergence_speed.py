@@ -7,7 +7,7 @@ Sentences are the seeds' own; pairs are drawn from them at random, so lengths ar
 real prose. For each model the pairs are scored as a check scores them (`score_sides`):
 
 - checker-divergence-1 (the head over word vectors) reads the word vectors of the e5 pass;
-- checker-divergence-3 (the cross model) reads e5's lower states, which a check keeps from its
+- the cross model (checker-divergence-3 and later) reads e5's lower states, which a check keeps from its
   own pass (`E5Encoder.keep_lower_states`): its cost per pair is the top layers over the pair.
   Measured also with the lower states computed for it alone (a warm run's new pairs).
 
@@ -18,12 +18,16 @@ from __future__ import annotations
 
 import argparse
 import random
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from checker.model_catalog.catalog import BUILTIN_DIVERGENCE_FOLDER  # noqa: E402
 
 
 def _timed(work) -> tuple[float, float]:
@@ -36,7 +40,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pairs", type=int, default=1000)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--cross", type=Path, default=ROOT / "models" / "divergence-3", help="the cross model's folder")
+    ap.add_argument("--cross", type=Path, default=ROOT / "models" / BUILTIN_DIVERGENCE_FOLDER, help="the cross model's folder (default: the builtin one)")
     args = ap.parse_args()
 
     import torch

@@ -39,6 +39,7 @@ from checker.divergence.scorer import CrossScorer, Side, open_divergence_model  
 from checker.divergence.synthetic import apply_edit  # noqa: E402
 from checker.divergence.training import auroc  # noqa: E402
 from checker.facts.negation import extract_negations  # noqa: E402
+from checker.model_catalog.catalog import BUILTIN_DIVERGENCE_FOLDER  # noqa: E402
 
 RULE_LANGS = ("eng", "deu", "fra", "ind")
 AGGREGATES = {"max": np.max, "mean": np.mean, "min": np.min}
@@ -92,7 +93,7 @@ def main() -> None:
     ap.add_argument("--model", type=Path, action="append", default=None, help="a model folder (repeatable)")
     ap.add_argument("--train-dir", type=Path, default=ROOT.parent / "shared" / "train")
     args = ap.parse_args()
-    models = args.model or [ROOT / "models" / "divergence-3"]
+    models = args.model or [ROOT / "models" / BUILTIN_DIVERGENCE_FOLDER]
     groups = held_out_groups(args.train_dir)
     flips = [g.flipped for g in groups]
     print(f"held-out groups: {sum(flips)} flipped, {len(flips) - sum(flips)} moved (professional, rule fires)\n")

@@ -21,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from checker.model_catalog.catalog import BUILTIN_DIVERGENCE_FOLDER  # noqa: E402
+
 
 class _Reached(Exception):
     pass
@@ -31,7 +33,7 @@ def main() -> int:
     ap.add_argument("--until", type=int, default=500, help="the last step to compare (a multiple of 500)")
     ap.add_argument("--work", type=Path, default=ROOT / "build" / "divergence")
     ap.add_argument("--out", type=Path, default=ROOT / "build" / "divergence-reproduce")
-    ap.add_argument("--model", type=Path, default=ROOT / "models" / "divergence-3")
+    ap.add_argument("--model", type=Path, default=ROOT / "models" / BUILTIN_DIVERGENCE_FOLDER)
     args = ap.parse_args()
 
     import shutil

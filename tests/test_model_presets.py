@@ -291,7 +291,7 @@ def test_pull_then_check_seeds_offline_with_pivots_and_nli(hub, tmp_path, capsys
     assert tool["preset"] == "full"
     # checker's own divergence model runs by default, beside the preset's models
     assert tool["stages"] == {"rules": True, "pivot": True, "nli": True, "own model": True}
-    assert any(m.get("id") == "checker-divergence-3" for m in tool["models"]), tool["models"]
+    assert any(m.get("id") == catalog.DIVERGENCE_MODEL_ID for m in tool["models"]), tool["models"]
     pivots = {m["lang"]: (m["id"], m["revision"]) for m in tool["models"] if m["stage"] == "pivot"}
     assert pivots["de"] == ("tiny/opus-mt-de-en", COMMITS["tiny/opus-mt-de-en"])
     assert {"stage": "nli", "id": "tiny/nli-not", "revision": COMMITS["tiny/nli-not"]} in tool["models"]

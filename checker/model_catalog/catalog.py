@@ -29,6 +29,7 @@ SHIPPED_DIVERGENCE = {
     "head": ("divergence", "checker-divergence-1"),  # the head over word vectors (the first model)
 }
 DIVERGENCE_MODEL_ID = SHIPPED_DIVERGENCE["builtin"][1]
+BUILTIN_DIVERGENCE_FOLDER = SHIPPED_DIVERGENCE["builtin"][0]  # under models/: what benchmarks and scripts default to
 
 
 @dataclass(frozen=True)
