@@ -119,7 +119,7 @@ def _cross(args: argparse.Namespace, corpus: Corpus, corpus_name: str, recipe: s
 
     out = args.out or ROOT / "models" / f"divergence-{MODEL_VERSIONS[recipe]}"
     if args.stage == "combine":
-        _fit_combiner(corpus, out)
+        _fit_combiner(corpus, out, args.work / corpus_name)
         return 0
     settings = CrossSettings(seed=args.seed)
     if args.steps:
@@ -141,22 +141,32 @@ def _cross(args: argparse.Namespace, corpus: Corpus, corpus_name: str, recipe: s
     sha = export_cross(state, settings, out, recipe)
     print(f"exported to {out}; sha256 {sha} (record it in models/registry.toml)", file=sys.stderr)
     if args.stage == "all":
-        _fit_combiner(corpus, out)
+        _fit_combiner(corpus, out, args.work / corpus_name)
     return 0
 
 
-def _fit_combiner(corpus: Corpus, folder: Path) -> None:
+def _fit_combiner(corpus: Corpus, folder: Path, kept_as: Path) -> None:
     """Score the held-out pairs with `checker pairs`' own code and the model in `folder`, fit the
-    combiner (combiner.py) on their signals, and store it in folder/config.json."""
+    combiner (combiner.py) on their signals, and store it in folder/config.json. The scored
+    signals are kept beside the corpus (`kept_as`-held-out-<weights' sha256>.json): a refit, or
+    a look at them per kind, need not score them again."""
     import json
 
     from checker.atomic_write import write_atomic
+    from checker.backends.model_files import file_sha256
     from checker.divergence.combiner import FEATURES, Combiner
     from checker.divergence.held_out import score_held_out
     from checker.divergence.training import auroc
 
-    scored = score_held_out(corpus, folder)
-    signals, labels = [p.signals for p in scored], [p.example.label for p in scored]
+    weights = next(folder.glob("*.safetensors"))
+    kept = kept_as.with_name(f"{kept_as.name}-held-out-{file_sha256(weights)[:12]}.json")
+    if kept.is_file():
+        rows = json.loads(kept.read_text(encoding="utf-8"))
+    else:
+        rows = [{"kind": p.example.kind, "source": p.example.source, "label": p.example.label, "signals": p.signals}
+                for p in score_held_out(corpus, folder)]
+        write_atomic(kept, json.dumps(rows) + "\n")
+    signals, labels = [r["signals"] for r in rows], [r["label"] for r in rows]
     combiner = Combiner.fit(signals, labels)
     figures = {name: round(auroc([s[name] for s in signals], labels), 4) for name in FEATURES}
     figures["combined"] = round(auroc([combiner.score(s) for s in signals], labels), 4)
