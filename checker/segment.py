@@ -28,6 +28,7 @@ _LAST_WORD = re.compile(r"(?:^|[\s(«“\"'])(\w+)\.$")
 
 def _continues(piece: str, lang: str) -> bool:
     """Whether a piece the segmenter ended is not a sentence end but a German ordinal or a title."""
+    lang = lang.replace("_", "-").split("-")[0].lower()  # "de-CH", "fr_CA": the language's own rules
     if lang == "de" and _GERMAN_ORDINAL_END.search(piece):
         return True  # "im 19. Jahrhundert", "der 3. Platz"
     last = _LAST_WORD.search(piece)

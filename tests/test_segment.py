@@ -256,6 +256,7 @@ def test_a_german_ordinal_does_not_end_a_sentence():
      ["« C’est fini », a ajouté M. Mills-Hicks.", "Il est parti."]),
     ("Il a vu Mme Roy, Dr. Martin et Mgr. Blanc. Fin.", "fr", ["Il a vu Mme Roy, Dr. Martin et Mgr. Blanc.", "Fin."]),
     ("Er traf Hrn. Müller. Dann ging er.", "de", ["Er traf Hrn. Müller.", "Dann ging er."]),
+    ("Il a vu M. Roy. Fin.", "fr-CA", ["Il a vu M. Roy.", "Fin."]),  # a regional code: the language's rules
     ("Ia tinggal di Jl. Sudirman bersama Bpk. Joko. Selesai.", "id",
      ["Ia tinggal di Jl. Sudirman bersama Bpk. Joko.", "Selesai."]),
     # titles are matched case-sensitively: a lower-case letter before a period still ends a sentence
