@@ -1,9 +1,9 @@
 #!/usr/bin/env python
 """Train checker's divergence model on CPU (see models/divergence/MODEL_CARD.md).
 
-    python scripts/train_divergence.py --model cross        # checker-divergence-3, everything, resumable
+    python scripts/train_divergence.py --model cross        # checker-divergence-4 (recipe v3), everything, resumable
     python scripts/train_divergence.py --model cross --recipe v1   # checker-divergence-2 (its corpus)
-    python scripts/train_divergence.py --model cross --recipe v3   # checker-divergence-4 (v2 + polarity-moved equivalents)
+    python scripts/train_divergence.py --model cross --recipe v2   # checker-divergence-3 (no polarity-moved equivalents)
     python scripts/train_divergence.py --model head         # checker-divergence-1 (the head over word vectors)
     python scripts/train_divergence.py --model head --stage embed
 
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=ROOT / "build" / "divergence")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--model", choices=("cross", "head"), default="cross",
-                    help="cross: checker-divergence-3 (top e5 layers over both sentences); head: checker-divergence-1")
+                    help="cross: checker-divergence-4 (top e5 layers over both sentences); head: checker-divergence-1")
     ap.add_argument("--mqm-per-domain", type=int, default=None,
                     help="MQM segments per (language pair, domain); default 8000 for cross (all), 3000 for head")
     ap.add_argument("--steps", type=int, default=None, help="override CrossSettings.steps")
@@ -167,12 +167,19 @@ def _fit_combiner(corpus: Corpus, folder: Path, kept_as: Path) -> None:
                 for p in score_held_out(corpus, folder)]
         write_atomic(kept, json.dumps(rows) + "\n")
     signals, labels = [r["signals"] for r in rows], [r["label"] for r in rows]
-    combiner = Combiner.fit(signals, labels)
+    # Each source (NTREX's synthetic pairs, MQM's rated ones) carries half the loss: NTREX has five
+    # times the pairs, and the human-rated errors are the kind `checker pairs` meets.
+    share = {source: sum(r["source"] == source for r in rows) / len(rows) for source in {r["source"] for r in rows}}
+    combiner = Combiner.fit(signals, labels, sample_weights=[1.0 / share[r["source"]] for r in rows])
     figures = {name: round(auroc([s[name] for s in signals], labels), 4) for name in FEATURES}
     figures["combined"] = round(auroc([combiner.score(s) for s in signals], labels), 4)
+    for source in sorted(share):
+        mine = [k for k, r in enumerate(rows) if r["source"] == source]
+        figures[f"combined_{source}"] = round(auroc([combiner.score(signals[k]) for k in mine], [labels[k] for k in mine]), 4)
     path = folder / "config.json"
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["combiner"] = {**combiner.as_dict(), "fitted_on": f"{len(labels)} held-out training pairs", "auroc": figures}
+    data["combiner"] = {**combiner.as_dict(), "fitted_on": f"{len(labels)} held-out training pairs, each source weighed to half",
+                        "auroc": figures}
     write_atomic(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
     print(f"combiner: held-out AUROC {figures}; written to {path}", file=sys.stderr)
 

@@ -266,6 +266,10 @@ def test_the_combiner_learns_which_signal_separates_and_round_trips():
     low = combiner.score({"model": 0.2, "sentence": 0.5, "words": 0.5, "length": 0.5})
     assert 0.0 < low < 0.5 < high < 1.0
     assert Combiner.from_dict(combiner.as_dict()) == combiner
+    # equal weights change nothing; weighing the pairs changes the fit
+    assert Combiner.fit(signals, labels, sample_weights=[3.0] * len(labels)) == combiner
+    heavy = [5.0 if s["model"] > 0.5 else 1.0 for s in signals]
+    assert Combiner.fit(signals, labels, sample_weights=heavy) != combiner
     with pytest.raises(ValueError):
         Combiner.from_dict({**combiner.as_dict(), "features": ["model"]})
 

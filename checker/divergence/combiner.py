@@ -46,17 +46,21 @@ class Combiner:
         return cls(tuple(float(w) for w in data["weights"]), float(data["bias"]))
 
     @classmethod
-    def fit(cls, signals: Sequence[dict[str, float]], labels: Sequence[int], l2: float = 1e-2, steps: int = 50) -> "Combiner":
-        """Logistic regression by Newton's method (4 features: no library needed), L2 on the weights."""
+    def fit(cls, signals: Sequence[dict[str, float]], labels: Sequence[int], l2: float = 1e-2, steps: int = 50,
+            sample_weights: Sequence[float] | None = None) -> "Combiner":
+        """Logistic regression by Newton's method (4 features: no library needed), L2 on the weights;
+        `sample_weights` (mean 1 or not: they are normalised) weigh the pairs' losses."""
         probe = cls((0.0,) * len(FEATURES), 0.0)
         x = np.array([probe.features(s) + [1.0] for s in signals], dtype=np.float64)
         y = np.asarray(labels, dtype=np.float64)
+        r = np.ones(len(y)) if sample_weights is None else np.asarray(sample_weights, dtype=np.float64)
+        r = r / r.mean()
         w = np.zeros(x.shape[1])
         penalty = np.diag([l2] * len(FEATURES) + [0.0])
         for _ in range(steps):
             p = 1.0 / (1.0 + np.exp(-(x @ w)))
-            gradient = x.T @ (p - y) / len(y) + penalty @ w
-            hessian = (x * (p * (1 - p))[:, None]).T @ x / len(y) + penalty
+            gradient = x.T @ (r * (p - y)) / len(y) + penalty @ w
+            hessian = (x * (r * p * (1 - p))[:, None]).T @ x / len(y) + penalty
             step = np.linalg.solve(hessian, gradient)
             w -= step
             if np.abs(step).max() < 1e-8:
