@@ -2,7 +2,7 @@
 held-out training pairs (documents no model was trained on), in one table.
 
     python benchmarks/divergence_kinds.py [--corpus build/divergence/corpus-seed13-mqm8000-v3.json] \
-        [--model models/divergence-3 --model models/divergence-4]
+        [--model build/divergence-3 --model models/divergence-4]
 
 The corpus is the one `scripts/train_divergence.py --stage corpus` writes (recipe v2 has the
 kinds v1 lacks: related_word, negation, modality; v3 adds the polarity-moved equivalents);

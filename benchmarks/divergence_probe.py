@@ -2,7 +2,7 @@
 with "keutuhan" (a related but wrong word; the README's "Limits"), the same sentence with the
 right word, and short hand-written pairs for negation, plan-vs-done and a related word.
 
-    python benchmarks/divergence_probe.py [--model models/divergence-3 --model build/divergence-2]
+    python benchmarks/divergence_probe.py [--model models/divergence-4 --model build/divergence-3]
 
 Prints P(differs) per pair and model, and the three most-tagged words of each side for the
 first model. Cross models only (they read the text; the head over word vectors needs a check's

@@ -311,7 +311,7 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--divergence",
         metavar="NAME_OR_DIR",
-        help="checker's own divergence model: builtin (default: checker-divergence-3, models/divergence-3), "
+        help="checker's own divergence model: builtin (default: checker-divergence-4, models/divergence-4), "
         "head (checker-divergence-1, models/divergence), none, or a folder written by scripts/train_divergence.py",
     )
     group.add_argument(

@@ -145,7 +145,7 @@ class Config:
     nli: str
     nli_model: str
     embedder: str
-    divergence: str  # "builtin" (models/divergence-3), "head" (models/divergence), "none", or a trained model's folder
+    divergence: str  # "builtin" (models/divergence-4), "head" (models/divergence), "none", or a trained model's folder
     fail_on: str
     min_severity: str
     grouping: GroupingConfig

@@ -1,6 +1,6 @@
 #!/usr/bin/env python
 """Rerun the default divergence model's training from scratch up to step N and compare the
-held-out figures with the curve the shipped model recorded (models/divergence-3/config.json;
+held-out figures with the curve the shipped model recorded (models/divergence-4/config.json;
 --model DIR for another, e.g. checker-divergence-2 restored from git history).
 
     python scripts/reproduce_divergence.py --until 500      # about 8 minutes on 2 quiet cores

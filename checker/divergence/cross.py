@@ -1,4 +1,4 @@
-"""checker-divergence-3 (and -2 before it): a cross-encoder over two sentences, split where e5's layers stop being shared.
+"""checker-divergence-4 (and -2, -3 before it): a cross-encoder over two sentences, split where e5's layers stop being shared.
 
 A full cross-encoder runs all of e5's layers over "A </s> B": every pair pays a whole
 encoder pass, so a bead of N versions costs N(N-1)/2 passes. Here e5's lower `base_layers`

@@ -1,4 +1,4 @@
-"""Training checker-divergence-3 (cross.py) on CPU: lower states once, then the top layers.
+"""Training checker-divergence-4 (and -2, -3) (cross.py) on CPU: lower states once, then the top layers.
 
 Stage 1 (`lower_corpus`): every text of the corpus through e5's frozen lower layers, once,
 kept in float16 shards (a killed run carries on at the next shard). Stage 2 (`train_cross`):
@@ -29,7 +29,7 @@ from .training import auroc
 
 SHARD = 1000  # texts per shard of lower states
 MQM_PER_DOMAIN = 8000  # every usable MQM segment (build_corpus's cap per language pair and domain)
-CROSS_RECIPE = "v2"  # synthetic.RECIPES: checker-divergence-3's mix (related words, negation, modality)
+CROSS_RECIPE = "v3"  # synthetic.RECIPES: checker-divergence-4's mix (v2's kinds + polarity-moved equivalents)
 MODEL_VERSIONS = {"v1": "2", "v2": "3", "v3": "4"}  # checker-divergence-N by the recipe its corpus was made with
 
 

@@ -2,7 +2,7 @@
 
 Two kinds, named by the folder's config.json (`kind`):
 
-- `cross` (checker-divergence-3, models/divergence-3/): e5's lower layers per sentence, its
+- `cross` (checker-divergence-4, models/divergence-4/): e5's lower layers per sentence, its
   trained top layers over the two sentences together (cross.py). Reads each side's text.
 - `head` (checker-divergence-1, models/divergence/): a small head over the word vectors a
   check already has (`compare.wordlinks.DocumentWords`: contextual word vectors, centred by
@@ -171,7 +171,7 @@ class DivergenceScorer(_Weights):
 
 
 class CrossScorer(_Weights):
-    """checker-divergence-3: e5's lower layers once per text (through `encoder`) and the
+    """checker-divergence-2 to -4: e5's lower layers once per text (through `encoder`) and the
     trained top layers over each pair."""
 
     weights_name = "cross.safetensors"

@@ -25,7 +25,7 @@ ANY_LANGUAGE = "*"  # a multilingual translator: any source language without a m
 # The shipped divergence models by --divergence name: (folder under models/, registry entry whose
 # sha256 is checked before loading). "builtin" is the default.
 SHIPPED_DIVERGENCE = {
-    "builtin": ("divergence-3", "checker-divergence-3"),  # the split cross-encoder
+    "builtin": ("divergence-4", "checker-divergence-4"),  # the split cross-encoder
     "head": ("divergence", "checker-divergence-1"),  # the head over word vectors (the first model)
 }
 DIVERGENCE_MODEL_ID = SHIPPED_DIVERGENCE["builtin"][1]
