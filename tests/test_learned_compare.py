@@ -137,6 +137,7 @@ def test_a_negation_finding_the_model_sees_no_difference_behind_becomes_a_note()
     quiet = {frozenset((0, 1)): 0.1, frozenset((0, 2)): 0.2, frozenset((1, 2)): 0.25}  # id against de, fr: < 0.3
     (d,) = doubt_negation([negation], pair_scores(sides_of(_bead()), SetScorer(quiet)), CFG)
     assert d.severity == "info" and d.evidence["model_doubts"] == 0.25
+    assert d.message.startswith(negation.message) and "no difference in meaning (P=0.25)" in d.message
     loud = {**quiet, frozenset((1, 2)): 0.35}  # id against fr reaches 0.3: the finding stands
     (d,) = doubt_negation([negation], pair_scores(sides_of(_bead()), SetScorer(loud)), CFG)
     assert d == negation

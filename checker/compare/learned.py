@@ -196,6 +196,9 @@ def doubt_negation(
             out.append(d)
             continue
         if p < cfg.doubt_negation:
-            d = replace(d, severity="info", evidence={**d.evidence, "model_doubts": round(p, 3)})
+            # the editor reads why a polarity difference is only a note
+            d = replace(d, severity="info", evidence={**d.evidence, "model_doubts": round(p, 3)},
+                        message=f"{d.message} The divergence model sees no difference in meaning (P={p:.2f}): "
+                                "probably the same statement worded with the polarity moved.")
         out.append(d)
     return out
