@@ -52,8 +52,6 @@ def main() -> None:
             e = p.example
             if e.kind in EQUIVALENT_KINDS:
                 by_source[e.source].append(p.signals["model"])
-            elif e.kind in HARD_NEGATIVES:
-                by_kind[e.kind].append(p.signals["model"])
             else:
                 by_kind[e.kind].append(p.signals["model"])
                 source_of[e.kind] = e.source

@@ -21,7 +21,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checker.backends.e5 import E5Encoder, split_words  # noqa: E402
+from checker.backends.e5 import E5Encoder  # noqa: E402
 from checker.divergence.scorer import CrossScorer, Side, open_divergence_model  # noqa: E402
 from checker.model_catalog.catalog import BUILTIN_DIVERGENCE_FOLDER  # noqa: E402
 
@@ -37,11 +37,6 @@ SHORT = [
     ("term: related word", "The principle of indivisibility applies to all members.", "Prinsip keutuhan berlaku untuk semua anggota."),
 ]
 
-
-def _side(text: str) -> Side:
-    """The text and its words; no word vectors (a cross model does not read them)."""
-    words = split_words(text)
-    return Side(text, tuple(words), np.zeros((len(words), 1), np.float32))
 
 
 def _top(side: Side, tags: np.ndarray, n: int = 3) -> str:
@@ -64,7 +59,7 @@ def main() -> None:
         ("seeds fr~id (right word)", seed["fr"], right),
         *SHORT,
     ]
-    sides = [(_side(a), _side(b)) for _, a, b in pairs]
+    sides = [(Side.of_text(a), Side.of_text(b)) for _, a, b in pairs]
     encoder = E5Encoder()
     scorers = [open_divergence_model(folder, encoder=encoder) for folder in models]
     for folder, scorer in zip(models, scorers):

@@ -33,15 +33,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checker.backends.e5 import E5Encoder, split_words  # noqa: E402
-from checker.divergence.examples import NTREX_CHECKER_CODES, _read_ntrex, _valid_docs  # noqa: E402
+from checker.backends.e5 import E5Encoder  # noqa: E402
+from checker.divergence.examples import NEGATION_RULE_LANGUAGES, _read_ntrex, _valid_docs, negation_parity  # noqa: E402
 from checker.divergence.scorer import CrossScorer, Side, open_divergence_model  # noqa: E402
 from checker.divergence.synthetic import apply_edit  # noqa: E402
 from checker.divergence.training import auroc  # noqa: E402
-from checker.facts.negation import extract_negations  # noqa: E402
 from checker.model_catalog.catalog import BUILTIN_DIVERGENCE_FOLDER  # noqa: E402
 
-RULE_LANGS = ("eng", "deu", "fra", "ind")
 AGGREGATES = {"max": np.max, "mean": np.mean, "min": np.min}
 KEEP = 0.95  # share of flips a doubt threshold must leave as findings
 
@@ -55,25 +53,25 @@ class Group:
 
 def _blamed(texts: dict[str, str]) -> str | None:
     """The one version whose negation cue parity differs from the three others (which agree)."""
-    parity = {l: len(extract_negations(t, NTREX_CHECKER_CODES[l])) % 2 for l, t in texts.items()}
+    parity = {l: negation_parity(t, l) for l, t in texts.items()}
     odd = [l for l in parity if sum(parity[l] == parity[o] for o in parity if o != l) == 0]
     return odd[0] if len(odd) == 1 else None
 
 
 def held_out_groups(train_dir: Path, seed: int = 13, valid_every: int = 5) -> list[Group]:
-    lines = _read_ntrex(train_dir / "ntrex-train", RULE_LANGS)
+    lines = _read_ntrex(train_dir / "ntrex-train", NEGATION_RULE_LANGUAGES)
     valid = _valid_docs([d for d, _ in lines["eng"]], valid_every)
     rng = random.Random(seed)
     groups = []
     for k, (doc, _) in enumerate(lines["eng"]):
         if doc not in valid:
             continue
-        texts = {l: lines[l][k][1] for l in RULE_LANGS}
+        texts = {l: lines[l][k][1] for l in NEGATION_RULE_LANGUAGES}
         blamed = _blamed(texts)
         if blamed:
             groups.append(Group(texts, blamed, False))
             continue  # a flip of a line whose polarity already moved would test both at once
-        for lang in RULE_LANGS:
+        for lang in NEGATION_RULE_LANGUAGES:
             changed = apply_edit(texts[lang], lang, "negation", rng)
             if changed is None:
                 continue
@@ -82,10 +80,6 @@ def held_out_groups(train_dir: Path, seed: int = 13, valid_every: int = 5) -> li
                 groups.append(Group(flipped, lang, True))
     return groups
 
-
-def _side(text: str) -> Side:
-    words = split_words(text)
-    return Side(text, tuple(words), np.zeros((len(words), 1), np.float32))
 
 
 def main() -> None:
@@ -105,7 +99,7 @@ def main() -> None:
         if not isinstance(scorer, CrossScorer):
             raise SystemExit(f"{folder}: not a cross model (config.json kind); this benchmark reads text only")
         pairs = [(g, o) for g in groups for o in g.texts if o != g.blamed]
-        scored = scorer.score_sides([(_side(g.texts[g.blamed]), _side(g.texts[o])) for g, o in pairs])
+        scored = scorer.score_sides([(Side.of_text(g.texts[g.blamed]), Side.of_text(g.texts[o])) for g, o in pairs])
         per_group: dict[int, list[float]] = {}
         for (g, _), s in zip(pairs, scored):
             per_group.setdefault(id(g), []).append(s.probability)

@@ -28,6 +28,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from ..facts.negation import LANGS as NEGATION_LANGS, extract_negations
 from .synthetic import perturb, pools_for
 
 # Recipes whose corpus has the polarity-moved equivalents (add_polarity_moved)
@@ -41,6 +42,8 @@ NTREX_CHECKER_CODES = {
     "pol": "pl", "tur": "tr", "rus": "ru", "vie": "vi", "swe": "sv", "ces": "cs", "ron": "ro", "fin": "fi",
 }
 NTREX_LANGUAGES = tuple(NTREX_CHECKER_CODES)
+# The NTREX languages checker's negation rule reads (facts/negation.py)
+NEGATION_RULE_LANGUAGES = tuple(l for l in NTREX_LANGUAGES if NTREX_CHECKER_CODES[l] in NEGATION_LANGS)
 # A sentence longer than this (in words) is left out: the model reads sentences, and the
 # WMT23 en-de segments are whole paragraphs.
 MAX_WORDS = 70
@@ -181,11 +184,9 @@ def add_polarity_moved(corpus: Corpus, ids: dict[str, list[int]], docs: Sequence
     translations (in the languages checker's negation rule reads) whose cue counts differ in
     parity, in both orders. A few are real translation slips; most say the same thing with the
     polarity moved (litotes, "only"/"nothing but", a negated antonym)."""
-    from ..facts.negation import LANGS, extract_negations
-
-    readable = sorted(l for l in ids if NTREX_CHECKER_CODES.get(l) in LANGS)
+    readable = sorted(l for l in ids if l in NEGATION_RULE_LANGUAGES)
     for k, doc in enumerate(docs):
-        parity = {l: len(extract_negations(corpus.texts[ids[l][k]].text, NTREX_CHECKER_CODES[l])) % 2 for l in readable}
+        parity = {l: negation_parity(corpus.texts[ids[l][k]].text, l) for l in readable}
         split = "valid" if doc in valid else "train"
         for i, a in enumerate(readable):
             for b in readable[i + 1:]:
@@ -193,6 +194,11 @@ def add_polarity_moved(corpus: Corpus, ids: dict[str, list[int]], docs: Sequence
                     for x, y in ((a, b), (b, a)):
                         corpus.examples.append(PairExample(
                             ids[x][k], ids[y][k], 0, "polarity_moved", split, "ntrex", a_tagged=True, b_tagged=True))
+
+
+def negation_parity(text: str, ntrex_lang: str) -> int:
+    """The parity of the negation cues checker's rule finds in `text` (the rule compares versions by it)."""
+    return len(extract_negations(text, NTREX_CHECKER_CODES[ntrex_lang])) % 2
 
 
 def _major_spans(errors: list[dict], side: str) -> tuple[tuple[int, int], ...]:

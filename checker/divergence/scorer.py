@@ -45,6 +45,15 @@ class Side:
     words: tuple[tuple[int, int], ...]
     vectors: np.ndarray  # (len(words), dim): the head reads these, the cross model the text
 
+    @classmethod
+    def of_text(cls, text: str) -> "Side":
+        """A side for a cross model alone: the text and its words, no word vectors (the head
+        needs a check's centred vectors, compare/learned.sides_of)."""
+        from ..backends.e5 import split_words
+
+        words = tuple(split_words(text))
+        return cls(text, words, np.zeros((len(words), 1), np.float32))
+
 
 @dataclass(frozen=True)
 class PairDivergence:
