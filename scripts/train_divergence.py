@@ -155,11 +155,11 @@ def _fit_combiner(corpus: Corpus, folder: Path, kept_as: Path) -> None:
     from checker.atomic_write import write_atomic
     from checker.backends.model_files import file_sha256
     from checker.divergence.combiner import FEATURES, Combiner
+    from checker.divergence.cross_training import WEIGHTS
     from checker.divergence.held_out import score_held_out
     from checker.divergence.training import auroc
 
-    weights = next(folder.glob("*.safetensors"))
-    kept = kept_as.with_name(f"{kept_as.name}-held-out-{file_sha256(weights)[:12]}.json")
+    kept = kept_as.with_name(f"{kept_as.name}-held-out-{file_sha256(folder / WEIGHTS)[:12]}.json")
     if kept.is_file():
         rows = json.loads(kept.read_text(encoding="utf-8"))
     else:
