@@ -104,6 +104,7 @@ class CachedDivergence:
         self.store = store
         self.model_id = inner.model_id
         self.combiner = getattr(inner, "combiner", None)
+        self.doubt_negation = getattr(inner, "doubt_negation", None)
 
     @staticmethod
     def _key(side) -> str:

@@ -97,7 +97,9 @@ class ModelConfig:
     tag: float
     confirm_terms: float
     max_severity: str  # the most a verdict of the model alone may be (its spans still show)
-    doubt_negation: float  # a negation finding the model sees no difference behind (P below this) is a note
+    # a negation finding the model sees no difference behind (P below this) is a note; "model":
+    # the threshold the divergence model was calibrated with (its config.json), none if it has none
+    doubt_negation: float | str
 
 
 @dataclass(frozen=True)
@@ -203,8 +205,18 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any], where: str, prefix
 _FREE_FORM = ("suppress", "ignore")
 
 
+# Settings that take a number or "model": the value the divergence model ships, calibrated with it.
+_NUMBER_OR_MODEL = ("compare.model.doubt_negation",)
+
+
 def _checked(default: Any, value: Any, where: str, name: str) -> Any:
     """The override must have the type of the shipped default (an int may stand for a float)."""
+    if name in _NUMBER_OR_MODEL:
+        if value == "model":
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        raise CheckerError(f"{where}: '{name}' must be a number or \"model\" (the divergence model's own), not {value!r}")
     expected = type(default)
     ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
@@ -250,7 +262,9 @@ def _dotted(data: Mapping[str, Any], dotted: str) -> Any:
 
 
 # Thresholds on a probability: between 0 and 1.
-_PROBABILITIES = tuple(f"compare.model.{k}" for k in ("flag", "agree", "minor", "major", "tag", "confirm_terms"))
+_PROBABILITIES = tuple(
+    f"compare.model.{k}" for k in ("flag", "agree", "minor", "major", "tag", "confirm_terms", "doubt_negation")
+)
 
 
 def _validate_values(data: Mapping[str, Any], where: str) -> None:

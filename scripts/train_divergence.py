@@ -45,8 +45,8 @@ def main(argv: list[str] | None = None) -> int:
                          "equivalents whose polarity moved, examples.py); the model version follows it "
                          f"(v1: -2, v2: -3, v3: -4); default {CROSS_RECIPE} for cross, v1 for head")
     ap.add_argument("--stage", choices=("corpus", "embed", "train", "export", "combine", "all"), default="all",
-                    help="combine (cross only): fit the pair-score combiner of an exported model (--out) on the "
-                         "held-out training documents; `all` ends with it")
+                    help="combine (cross only): fit the pair-score combiner and calibrate the negation doubt "
+                         "threshold of an exported model (--out) on the held-out training documents; `all` ends with it")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--engine", choices=ENGINES, default="torch",
                     help="what computes the e5 word vectors (E5Encoder's engine): torch, as a check does; "
@@ -120,6 +120,7 @@ def _cross(args: argparse.Namespace, corpus: Corpus, corpus_name: str, recipe: s
     out = args.out or ROOT / "models" / f"divergence-{MODEL_VERSIONS[recipe]}"
     if args.stage == "combine":
         _fit_combiner(corpus, out, args.work / corpus_name)
+        _fit_negation_doubt(out, args.train_dir, args.seed)
         return 0
     settings = CrossSettings(seed=args.seed)
     if args.steps:
@@ -142,6 +143,7 @@ def _cross(args: argparse.Namespace, corpus: Corpus, corpus_name: str, recipe: s
     print(f"exported to {out}; sha256 {sha} (record it in models/registry.toml)", file=sys.stderr)
     if args.stage == "all":
         _fit_combiner(corpus, out, args.work / corpus_name)
+        _fit_negation_doubt(out, args.train_dir, args.seed)
     return 0
 
 
@@ -182,6 +184,25 @@ def _fit_combiner(corpus: Corpus, folder: Path, kept_as: Path) -> None:
                         "auroc": figures}
     write_atomic(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
     print(f"combiner: held-out AUROC {figures}; written to {path}", file=sys.stderr)
+
+
+def _fit_negation_doubt(folder: Path, train_dir: Path, seed: int) -> None:
+    """Calibrate the threshold below which a check doubts a negation finding with the model in
+    `folder` (checker/divergence/negation_doubt.py) and store it in folder/config.json, where
+    `compare.model.doubt_negation = "model"` (the default) reads it."""
+    import json
+
+    from checker.atomic_write import write_atomic
+    from checker.divergence.negation_doubt import calibrate, group_probabilities, held_out_groups
+    from checker.divergence.scorer import open_divergence_model
+
+    groups = held_out_groups(train_dir, seed)
+    calibration = calibrate(groups, group_probabilities(groups, open_divergence_model(folder).score_sides))
+    path = folder / "config.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["doubt_negation"] = calibration.as_dict()
+    write_atomic(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+    print(f"negation doubt: {data['doubt_negation']}; written to {path}", file=sys.stderr)
 
 
 if __name__ == "__main__":

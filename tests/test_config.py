@@ -9,7 +9,7 @@ from importlib import resources
 import pytest
 
 from checker import cli
-from checker.config import Config, default_data, find_project_config, load_config
+from checker.config import Config, default_data, find_project_config, load_config, with_settings
 from checker.errors import CheckerError
 
 from fakes import fake_backends
@@ -219,11 +219,22 @@ def test_wrongly_typed_threshold_is_refused_at_load(tmp_path):
         load_config(search_from=tmp_path)
 
 
-@pytest.mark.parametrize("setting", ["flag = 1.5", "confirm_terms = -0.1", "tag = 2"])
+@pytest.mark.parametrize("setting", ["flag = 1.5", "confirm_terms = -0.1", "tag = 2", "doubt_negation = 1.2"])
 def test_model_thresholds_are_probabilities(tmp_path, setting):
     (tmp_path / "checker.toml").write_text(f"[compare.model]\n{setting}\n", encoding="utf-8")
     with pytest.raises(CheckerError, match=r"'compare\.model\.\w+' is a probability threshold: between 0 and 1"):
         load_config(search_from=tmp_path)
+
+
+def test_negation_doubt_takes_the_models_own_threshold_or_a_number(tmp_path):
+    assert load_config().compare.model.doubt_negation == "model"  # calibrated with the model (its config.json)
+    (tmp_path / "checker.toml").write_text("[compare.model]\ndoubt_negation = 0\n", encoding="utf-8")
+    config = load_config(search_from=tmp_path)
+    assert config.compare.model.doubt_negation == 0.0  # switched off
+    back = with_settings(config, {"compare.model.doubt_negation": "model"}, "--set")
+    assert back.compare.model.doubt_negation == "model"
+    with pytest.raises(CheckerError, match=r"'compare\.model\.doubt_negation' must be a number or \"model\""):
+        with_settings(config, {"compare.model.doubt_negation": "auto"}, "--set")
 
 
 def test_the_model_alone_gives_notes_by_default():

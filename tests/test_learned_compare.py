@@ -8,7 +8,9 @@ from typing import Sequence
 import numpy as np
 
 from checker.compare.divergence import Divergence
-from checker.compare.learned import compare_learned, confirm_terms, doubt_negation, pair_scores, sides_of
+from checker.compare.learned import (
+    compare_learned, confirm_terms, doubt_negation, doubt_threshold, pair_scores, sides_of,
+)
 from checker.config import ModelConfig
 from checker.divergence.scorer import PairDivergence
 from checker.compare.wordlinks import LocatedWord
@@ -135,16 +137,29 @@ def test_max_severity_caps_what_the_model_alone_says():
 def test_a_negation_finding_the_model_sees_no_difference_behind_becomes_a_note():
     negation = _term(severity="major", kind="negation", signal="facts")
     quiet = {frozenset((0, 1)): 0.1, frozenset((0, 2)): 0.2, frozenset((1, 2)): 0.25}  # id against de, fr: < 0.3
-    (d,) = doubt_negation([negation], pair_scores(sides_of(_bead()), SetScorer(quiet)), CFG)
+    (d,) = doubt_negation([negation], pair_scores(sides_of(_bead()), SetScorer(quiet)), 0.3)
     assert d.severity == "info" and d.evidence["model_doubts"] == 0.25
     assert d.message.startswith(negation.message) and "no difference in meaning (P=0.25)" in d.message
     loud = {**quiet, frozenset((1, 2)): 0.35}  # id against fr reaches 0.3: the finding stands
-    (d,) = doubt_negation([negation], pair_scores(sides_of(_bead()), SetScorer(loud)), CFG)
+    (d,) = doubt_negation([negation], pair_scores(sides_of(_bead()), SetScorer(loud)), 0.3)
     assert d == negation
-    off = replace(CFG, doubt_negation=0.0)
-    assert doubt_negation([negation], pair_scores(sides_of(_bead()), SetScorer(quiet)), off) == [negation]
+    assert doubt_negation([negation], pair_scores(sides_of(_bead()), SetScorer(quiet)), 0.0) == [negation]  # off
     other = _term(severity="major", kind="number", signal="facts")
-    assert doubt_negation([other], pair_scores(sides_of(_bead()), SetScorer(quiet)), CFG) == [other]
+    assert doubt_negation([other], pair_scores(sides_of(_bead()), SetScorer(quiet)), 0.3) == [other]
+
+
+def test_the_doubt_threshold_is_the_models_own_unless_a_number_is_set():
+    class Calibrated:
+        doubt_negation = 0.56
+
+    class Uncalibrated:  # an older model folder, or a fake: its config.json names no threshold
+        doubt_negation = None
+
+    assert doubt_threshold("model", Calibrated()) == 0.56
+    assert doubt_threshold("model", Uncalibrated()) == 0.0  # it doubts nothing
+    assert doubt_threshold("model", object()) == 0.0
+    assert doubt_threshold(0.3, Calibrated()) == 0.3  # a project's number wins
+    assert doubt_threshold(0.0, Calibrated()) == 0.0
 
 
 def test_sides_carry_the_beads_text_with_word_offsets_moved_into_it():

@@ -29,7 +29,7 @@ from .gaps import (
     added_inside, compare_gaps, compare_key_gaps, covered_by_neighbours, left_out_inside, split_share,
 )
 from .glossary import compare_glossary, load_glossary
-from .learned import compare_learned, confirm_terms, doubt_negation, pair_scores, sides_of
+from .learned import compare_learned, confirm_terms, doubt_negation, doubt_threshold, pair_scores, sides_of
 from .lexicon import IsolatedWords
 from .nli import compare_nli
 from .similarity import compare_sentences
@@ -208,7 +208,8 @@ class BeadComparator:
             every = {l: ctx.words[l].every_word(bead.members[l]) for l in present}
             if sum(1 for ws in every.values() if ws) >= 2:
                 scores = pair_scores(sides_of(every, originals, offsets), self.divergence)
-                found = doubt_negation(confirm_terms(found, scores, cfg.model), scores, cfg.model)
+                doubt = doubt_threshold(cfg.model.doubt_negation, self.divergence)
+                found = doubt_negation(confirm_terms(found, scores, cfg.model), scores, doubt)
                 found.extend(compare_learned(every, self.divergence, cfg.model, scores))
         if all(ctx.embedded[l].has_vectors(bead.members[l]) for l in present):  # not a short label (embed.py)
             vectors = {l: _bead_vector(ctx.embedded[l], bead.members[l]) for l in present}

@@ -176,14 +176,22 @@ def confirm_terms(
     return out
 
 
+def doubt_threshold(setting: float | str, model: object) -> float:
+    """`compare.model.doubt_negation` as a number: "model" reads the threshold the divergence
+    model was calibrated with (scorer.py, from its config.json); a model without one doubts nothing."""
+    if setting != "model":
+        return float(setting)
+    return getattr(model, "doubt_negation", None) or 0.0
+
+
 def doubt_negation(
-    found: Sequence[Divergence], scores: Mapping[tuple[str, str], PairDivergence], cfg: ModelConfig
+    found: Sequence[Divergence], scores: Mapping[tuple[str, str], PairDivergence], threshold: float
 ) -> list[Divergence]:
     """A negation finding becomes an info note when the model sees no difference behind it: its
-    P stays below `doubt_negation` for every pair of a blamed version and a reference. The
-    rule sees polarity words; a translator who moves polarity keeps the meaning, and the
-    model reads the whole sentence. `doubt_negation` 0.0 switches this off."""
-    if cfg.doubt_negation <= 0.0:
+    P stays below `threshold` (doubt_threshold) for every pair of a blamed version and a
+    reference. The rule sees polarity words; a translator who moves polarity keeps the meaning,
+    and the model reads the whole sentence. A threshold of 0.0 switches this off."""
+    if threshold <= 0.0:
         return list(found)
     out = []
     for d in found:
@@ -195,7 +203,7 @@ def doubt_negation(
         except KeyError:  # a version without words: the model has no say
             out.append(d)
             continue
-        if p < cfg.doubt_negation:
+        if p < threshold:
             # the editor reads why a polarity difference is only a note
             d = replace(d, severity="info", evidence={**d.evidence, "model_doubts": round(p, 3)},
                         message=f"{d.message} The divergence model sees no difference in meaning (P={p:.2f}): "

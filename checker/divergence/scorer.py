@@ -109,6 +109,9 @@ class _Weights:
             self.model_id += f"@{file_sha256(self.folder / self.weights_name)[:12]}"
         # the pair score of `checker pairs`: the model's P with the sentence and word signals (combiner.py)
         self.combiner = Combiner.from_dict(self.config["combiner"]) if "combiner" in self.config else None
+        # below this P a negation finding is doubted (compare/learned.py; calibrated by negation_doubt.py)
+        doubt = self.config.get("doubt_negation")
+        self.doubt_negation: float | None = float(doubt["threshold"]) if doubt else None
         self._sha256 = sha256
         self._cache_dir = cache_dir
         self._model = None
