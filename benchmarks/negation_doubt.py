@@ -35,9 +35,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, action="append", default=None, help="a model folder (repeatable)")
     ap.add_argument("--train-dir", type=Path, default=ROOT.parent / "shared" / "train")
+    ap.add_argument("--seed", type=int, default=13, help="the flips' seed (the training run's --seed: 13)")
     args = ap.parse_args()
     models = args.model or [ROOT / "models" / BUILTIN_DIVERGENCE_FOLDER]
-    groups = held_out_groups(args.train_dir)
+    groups = held_out_groups(args.train_dir, args.seed)
     flips = [g.flipped for g in groups]
     print(f"held-out groups: {sum(flips)} flipped, {len(flips) - sum(flips)} moved (professional, rule fires)\n")
     print(f"| model | aggregate | AUROC | threshold keeping {KEEP:.0%} of flips | moved groups doubted |")
