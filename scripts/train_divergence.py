@@ -4,6 +4,7 @@
     python scripts/train_divergence.py --model cross        # checker-divergence-4 (recipe v3), everything, resumable
     python scripts/train_divergence.py --model cross --recipe v1   # checker-divergence-2 (its corpus)
     python scripts/train_divergence.py --model cross --recipe v2   # checker-divergence-3 (no polarity-moved equivalents)
+    python scripts/train_divergence.py --model cross --recipe v4   # checker-divergence-5 (polarity moved in 12 languages)
     python scripts/train_divergence.py --model head         # checker-divergence-1 (the head over word vectors)
     python scripts/train_divergence.py --model head --stage embed
 
@@ -42,8 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--steps", type=int, default=None, help="override CrossSettings.steps")
     ap.add_argument("--recipe", choices=tuple(RECIPES), default=None,
                     help="the mix of synthetic divergences (checker/divergence/synthetic.py; v3 also adds natural "
-                         "equivalents whose polarity moved, examples.py); the model version follows it "
-                         f"(v1: -2, v2: -3, v3: -4); default {CROSS_RECIPE} for cross, v1 for head")
+                         "equivalents whose polarity moved, v4 more of them between 12 languages, examples.py); the "
+                         f"model version follows it (v1: -2, v2: -3, v3: -4, v4: -5); default {CROSS_RECIPE} for cross, "
+                         "v1 for head")
     ap.add_argument("--stage", choices=("corpus", "embed", "train", "export", "combine", "all"), default="all",
                     help="combine (cross only): fit the pair-score combiner and calibrate the negation doubt "
                          "threshold of an exported model (--out) on the held-out training documents; `all` ends with it")

@@ -15,7 +15,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from checker.divergence import synthetic  # noqa: E402
-from checker.divergence.examples import Corpus, PairExample, Text, add_ntrex  # noqa: E402
+from checker.divergence.examples import Corpus, PairExample, Text, add_ntrex, says_not  # noqa: E402
 from checker.divergence.features import embed_corpus, word_tags  # noqa: E402
 from checker.divergence.head import DivergenceHead, HeadConfig  # noqa: E402
 from checker.divergence.scorer import DivergenceScorer, export  # noqa: E402
@@ -123,6 +123,36 @@ def test_recipe_v3_is_v2_plus_polarity_moved_equivalents(tmp_path):
     pairs = {(v3.texts[e.a].lang, v3.texts[e.b].lang) for e in extra}
     assert pairs == {(a, b) for a in ("deu", "ind") for b in ("eng", "fra")} | {(b, a) for a in ("deu", "ind") for b in ("eng", "fra")}
     assert {v3.texts[e.a].text for e in extra} == set(moved.values())
+
+
+def test_recipe_v4_is_v3_plus_equivalents_where_one_language_says_not_and_the_other_does_not(tmp_path):
+    folder = _ntrex(tmp_path / "ntrex")
+    moved = {"eng": "The plan is cheap.", "deu": "Der Plan ist billig.", "fra": "Le plan est bon marché.",
+             "ind": "Rencana itu murah.", "spa": "El plan no es caro."}  # Spanish: "not expensive"
+    # a fifth language, outside the rule's: the English lines stand in for its earlier lines
+    (folder / "spa.tsv").write_text((folder / "eng.tsv").read_text(encoding="utf-8"), encoding="utf-8")
+    for code, text in moved.items():
+        with open(folder / f"{code}.tsv", "a", encoding="utf-8") as fh:
+            fh.write(f"doc.b\t99\t{text}\n")
+    corpora = {}
+    for recipe in ("v3", "v4"):
+        corpora[recipe] = Corpus()
+        add_ntrex(corpora[recipe], folder, random.Random(3), (*LANGS.values(), "spa"), equivalents_per_line=1,
+                  perturbed_share=1.0, partners=1, valid_every=2, recipe=recipe,
+                  word_vectors=lambda ws: np.array([[len(w), 1.0] for w in ws], dtype=np.float32))
+    v3, v4 = corpora["v3"], corpora["v4"]
+    assert v4.texts == v3.texts and v4.examples[:len(v3.examples)] == v3.examples  # the lower states are shared
+    extra = v4.examples[len(v3.examples):]
+    assert {e.kind for e in extra} == {"polarity_moved"} and {e.label for e in extra} == {0}
+    pairs = {(v4.texts[e.a].text, v4.texts[e.b].text) for e in extra}
+    assert pairs == {(moved["spa"], t) for l, t in moved.items() if l != "spa"} | {
+        (t, moved["spa"]) for l, t in moved.items() if l != "spa"}
+
+
+def test_says_not_reads_the_rule_or_the_mining_words_and_knows_what_it_cannot_read():
+    assert says_not("Le plan n’est pas cher.", "fra") is True and says_not("Le plan est cher.", "fra") is False
+    assert says_not("Он не знает.", "rus") is True and says_not("Он знает.", "rus") is False
+    assert says_not("Hän ei tiedä.", "fin") is None  # Finnish negates with a verb: no word list
 
 
 def test_word_tags_mark_overlapping_words():

@@ -30,7 +30,7 @@ from .training import auroc
 SHARD = 1000  # texts per shard of lower states
 MQM_PER_DOMAIN = 8000  # every usable MQM segment (build_corpus's cap per language pair and domain)
 CROSS_RECIPE = "v3"  # synthetic.RECIPES: checker-divergence-4's mix (v2's kinds + polarity-moved equivalents)
-MODEL_VERSIONS = {"v1": "2", "v2": "3", "v3": "4"}  # checker-divergence-N by the recipe its corpus was made with
+MODEL_VERSIONS = {"v1": "2", "v2": "3", "v3": "4", "v4": "5"}  # checker-divergence-N by the recipe its corpus was made with
 
 
 @dataclass

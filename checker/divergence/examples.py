@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+import re
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,8 +32,13 @@ import numpy as np
 from ..facts.negation import LANGS as NEGATION_LANGS, extract_negations
 from .synthetic import perturb, pools_for
 
-# Recipes whose corpus has the polarity-moved equivalents (add_polarity_moved)
-POLARITY_MOVED_RECIPES = frozenset({"v3"})
+# Recipes whose corpus has the polarity-moved equivalents (add_polarity_moved), and those that
+# add them in more languages too (add_polarity_present)
+POLARITY_MOVED_RECIPES = frozenset({"v3", "v4"})
+POLARITY_PRESENT_RECIPES = frozenset({"v4"})
+# How many language pairs of lines add_polarity_present keeps (each in both orders): about as
+# many polarity-moved equivalents as the recipe has negation flips (990 in training)
+POLARITY_PRESENT_PAIRS = 500
 
 # Languages of NTREX used for synthetic pairs: the languages checker is configured for by
 # default and a spread of others (scripts and families), so nothing is learnt about one pair.
@@ -177,6 +183,8 @@ def add_ntrex(corpus: Corpus, folder: Path, rng: random.Random, languages: Seque
     if recipe in POLARITY_MOVED_RECIPES:
         # after every draw above and drawing nothing: the rest of the corpus stays the recipe's parent's
         add_polarity_moved(corpus, ids, docs, valid)
+    if recipe in POLARITY_PRESENT_RECIPES:
+        add_polarity_present(corpus, ids, docs, valid)
 
 
 def add_polarity_moved(corpus: Corpus, ids: dict[str, list[int]], docs: Sequence[str], valid: set[str]) -> None:
@@ -194,6 +202,57 @@ def add_polarity_moved(corpus: Corpus, ids: dict[str, list[int]], docs: Sequence
                     for x, y in ((a, b), (b, a)):
                         corpus.examples.append(PairExample(
                             ids[x][k], ids[y][k], 0, "polarity_moved", split, "ntrex", a_tagged=True, b_tagged=True))
+
+
+# Negation words of NTREX languages checker's negation rule does not read: enough to see whether
+# a sentence says "not" at all, for finding training equivalents whose polarity moved
+# (add_polarity_present), never used by a check. Standalone words only: Turkish, Finnish,
+# Czech and Vietnamese negate in ways a word list does not catch, and are left out.
+MINING_NEGATION_WORDS = {
+    "spa": frozenset("no nunca jamás nadie nada ningún ninguna ninguno ningunos ningunas ni tampoco".split()),
+    "por": frozenset("não nunca jamais ninguém nada nenhum nenhuma nenhuns nenhumas nem tampouco".split()),
+    "ita": frozenset("non mai nessuno nessuna nessun niente nulla né neanche nemmeno neppure".split()),
+    "nld": frozenset("niet geen nooit niemand niets nergens noch".split()),
+    "swe": frozenset("inte ej aldrig ingen inget inga ingenting ingenstans varken".split()),
+    "ron": frozenset("nu niciodată nimeni nimic niciun nicio niciuna niciunul nici".split()),
+    "pol": frozenset("nie nigdy nikt nic żaden żadna żadne żadnego żadnej nigdzie ani".split()),
+    "rus": frozenset("не нет никогда никто ничего ничто никакой никакая никакое никакие нигде ни".split()),
+}
+_WORD = re.compile(r"\w+")
+
+
+def says_not(text: str, ntrex_lang: str) -> bool | None:
+    """Whether `text` has a negation at all: checker's rule where it reads the language, the
+    mining word list where there is one, else None (not known)."""
+    if ntrex_lang in NEGATION_RULE_LANGUAGES:
+        return bool(extract_negations(text, NTREX_CHECKER_CODES[ntrex_lang]))
+    words = MINING_NEGATION_WORDS.get(ntrex_lang)
+    return None if words is None else any(w.lower() in words for w in _WORD.findall(text))
+
+
+def add_polarity_present(corpus: Corpus, ids: dict[str, list[int]], docs: Sequence[str], valid: set[str],
+                         limit: int = POLARITY_PRESENT_PAIRS) -> None:
+    """More equivalents of kind "polarity_moved", from the languages the rule does not read:
+    for every line, each pair of its translations (one at least outside the rule's languages,
+    which add_polarity_moved covers) where one says "not" and the other does not ("не только" /
+    "not only" is not in the word lists' sight, "belum" / "todavía" is). Presence, not parity:
+    Spanish or Russian "no ... nada" doubles a negation English says once. Every n-th such pair
+    in line order is kept, `limit` in all, both orders; nothing is drawn from the corpus's rng,
+    so the rest of the corpus stays the parent recipe's."""
+    langs = sorted(l for l in ids if l in NEGATION_RULE_LANGUAGES or l in MINING_NEGATION_WORDS)
+    found = []
+    for k, doc in enumerate(docs):
+        present = {l: says_not(corpus.texts[ids[l][k]].text, l) for l in langs}
+        for i, a in enumerate(langs):
+            for b in langs[i + 1:]:
+                if (a not in NEGATION_RULE_LANGUAGES or b not in NEGATION_RULE_LANGUAGES) and present[a] != present[b]:
+                    found.append((k, doc, a, b))
+    stride = max(1, -(-len(found) // limit))
+    for k, doc, a, b in found[::stride][:limit]:
+        split = "valid" if doc in valid else "train"
+        for x, y in ((a, b), (b, a)):
+            corpus.examples.append(PairExample(ids[x][k], ids[y][k], 0, "polarity_moved", split, "ntrex",
+                                               a_tagged=True, b_tagged=True))
 
 
 def negation_parity(text: str, ntrex_lang: str) -> int:

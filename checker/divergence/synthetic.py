@@ -38,6 +38,9 @@ RECIPES: dict[str, dict[str, int]] = {
 # v3 draws exactly as v2; its corpus adds natural equivalents whose polarity moved
 # (examples.add_polarity_moved), the counterweight to v2's negation flips.
 RECIPES["v3"] = dict(RECIPES["v2"])
+# v4 draws exactly as v3; its corpus adds polarity-moved equivalents between more languages
+# (examples.add_polarity_present)
+RECIPES["v4"] = dict(RECIPES["v3"])
 KINDS = tuple(RECIPES["v1"])
 EDITS_FILE = Path(__file__).with_name("edits.tsv")
 
