@@ -194,9 +194,9 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any], where: str, prefix
         elif isinstance(base[norm], dict):
             if not isinstance(value, Mapping):
                 raise CheckerError(f"{where}: '{prefix}{key}' must be a table")
-            merged[norm] = _merge(base[norm], value, where, f"{prefix}{key}.")
+            merged[norm] = _merge(base[norm], value, where, f"{prefix}{norm}.")
         else:
-            merged[norm] = _checked(base[norm], value, where, f"{prefix}{key}")
+            merged[norm] = _checked(base[norm], value, where, f"{prefix}{norm}")
     return merged
 
 

@@ -15,6 +15,7 @@ from .protocols import Backends
 from .cache import TranslationCache
 from .compare.bead import BeadComparator, SetContext, is_short
 from .compare.consistency import consistency_findings
+from .compare.learned import doubt_threshold
 from .compare.lexicon import IsolatedWords, pivot_word_finder, sample_words
 from .compare.wordlinks import DocumentWords
 from .config import Config, LimitsConfig
@@ -55,10 +56,20 @@ def signature(config: Config, backends: Backends) -> str:
         f"pivot:{backends.translator.model_id if backends.translator else 'none'}",
         f"nli:{backends.nli.model_id if backends.nli else 'none'}",
         f"divergence:{backends.divergence.model_id if backends.divergence else 'none'}",
+        *_doubt_part(config, backends),
         f"align:dp-centred(skip={config.align.skip_cost},merge={config.align.merge_penalty})",
         f"signals:{'+'.join(signals)}",
     ]
     return "|".join(parts)
+
+
+def _doubt_part(config: Config, backends: Backends) -> list[str]:
+    """The negation doubt's threshold in force: by default it comes from the model's config.json,
+    which neither the configuration nor the model id covers (reuse.py keys results by both)."""
+    if not (backends.divergence and backends.words):
+        return []
+    threshold = doubt_threshold(config.compare.model.doubt_negation, backends.divergence)
+    return [f"doubt_negation:{threshold:g}" if threshold > 0 else "doubt_negation:off"]
 
 
 @dataclass(frozen=True, eq=False)

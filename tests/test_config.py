@@ -235,6 +235,11 @@ def test_negation_doubt_takes_the_models_own_threshold_or_a_number(tmp_path):
     assert back.compare.model.doubt_negation == "model"
     with pytest.raises(CheckerError, match=r"'compare\.model\.doubt_negation' must be a number or \"model\""):
         with_settings(config, {"compare.model.doubt_negation": "auto"}, "--set")
+    (tmp_path / "checker.toml").write_text('[compare.model]\ndoubt-negation = "auto"\n', encoding="utf-8")
+    with pytest.raises(CheckerError, match="doubt_negation"):  # a hyphen spells the same setting
+        load_config(search_from=tmp_path)
+    (tmp_path / "checker.toml").write_text("[compare.model]\ndoubt-negation = 0.3\n", encoding="utf-8")
+    assert load_config(search_from=tmp_path).compare.model.doubt_negation == 0.3
 
 
 def test_the_model_alone_gives_notes_by_default():

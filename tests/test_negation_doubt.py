@@ -10,6 +10,7 @@ import pytest
 
 from checker.divergence.negation_doubt import Group, calibrate, group_probabilities, held_out_groups
 from checker.divergence.scorer import PairDivergence, open_divergence_model
+from checker.errors import ModelUnavailableError
 
 LINES = {  # NTREX lang -> one document's lines; line 0: German moved the polarity, line 1: plain
     "eng": ["Only time will tell.", "The bridge is open again."],
@@ -79,3 +80,31 @@ def test_the_scorer_hands_the_threshold_in_its_config_to_the_check(tmp_path):
     calibrated = {"kind": "head", "name": "m", "version": "1", "doubt_negation": {"threshold": 0.56}}
     (folder / "config.json").write_text(json.dumps(calibrated), encoding="utf-8")
     assert open_divergence_model(folder).doubt_negation == 0.56
+    (folder / "config.json").write_text(json.dumps({**calibrated, "doubt_negation": 0.4}), encoding="utf-8")
+    assert open_divergence_model(folder).doubt_negation == 0.4  # a number written by hand
+    for wrong in (1.5, {"threshold": "high"}, {}):
+        (folder / "config.json").write_text(json.dumps({**calibrated, "doubt_negation": wrong}), encoding="utf-8")
+        with pytest.raises(ModelUnavailableError, match=r"config\.json.*doubt_negation"):
+            open_divergence_model(folder)
+
+
+def test_the_cache_wrapper_and_the_run_signature_carry_the_models_threshold(tmp_path):
+    from checker.cache import CacheStore
+    from checker.cached_models import CachedDivergence
+    from checker.config import load_config, with_settings
+    from checker.pipeline import signature
+    from checker.protocols import Backends
+    from tests.fakes import ConceptEmbedder
+
+    class Model:
+        model_id = "m-1"
+        doubt_negation = 0.56
+
+    cached = CachedDivergence(Model(), CacheStore(tmp_path / "cache.sqlite3"))
+    assert cached.doubt_negation == 0.56  # the builtin model always runs wrapped
+    backends = Backends(embedder=ConceptEmbedder(), words=ConceptEmbedder(), translator=None, nli=None, divergence=cached)
+    config = load_config()
+    assert "|doubt_negation:0.56|" in signature(config, backends)
+    off = with_settings(config, {"compare.model.doubt_negation": 0}, "--set")
+    assert "|doubt_negation:off|" in signature(off, backends)
+    assert "doubt_negation" not in signature(config, Backends(ConceptEmbedder(), ConceptEmbedder(), None, None))

@@ -155,6 +155,8 @@ class BeadComparator:
         self.config = config
         self.nli = nli
         self.divergence = divergence  # checker's own model (checker/divergence), None when switched off
+        # below this P a negation finding is doubted: the project's number, else the model's own
+        self.doubt = doubt_threshold(config.compare.model.doubt_negation, divergence)
         self.glossary = load_glossary(config.glossary) if config.glossary else None
 
     def _same_name_after_all(self, d: Divergence, ctx: SetContext) -> bool:
@@ -208,8 +210,7 @@ class BeadComparator:
             every = {l: ctx.words[l].every_word(bead.members[l]) for l in present}
             if sum(1 for ws in every.values() if ws) >= 2:
                 scores = pair_scores(sides_of(every, originals, offsets), self.divergence)
-                doubt = doubt_threshold(cfg.model.doubt_negation, self.divergence)
-                found = doubt_negation(confirm_terms(found, scores, cfg.model), scores, doubt)
+                found = doubt_negation(confirm_terms(found, scores, cfg.model), scores, self.doubt)
                 found.extend(compare_learned(every, self.divergence, cfg.model, scores))
         if all(ctx.embedded[l].has_vectors(bead.members[l]) for l in present):  # not a short label (embed.py)
             vectors = {l: _bead_vector(ctx.embedded[l], bead.members[l]) for l in present}

@@ -87,6 +87,20 @@ def open_divergence_model(folder: Path, sha256: str | None = None, cache_dir: Pa
     return DivergenceScorer(folder, sha256, cache_dir)
 
 
+def _doubt_threshold(stored: Any, path: Path) -> float | None:
+    """config.json's "doubt_negation" (negation_doubt.py's calibration, or a bare number written
+    by hand) as a threshold; None when the model has none."""
+    if stored is None:
+        return None
+    value = stored.get("threshold") if isinstance(stored, dict) else stored
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+        raise ModelUnavailableError(
+            f"{path}: \"doubt_negation\" must be a probability threshold between 0 and 1 (or "
+            f"{{\"threshold\": ...}} as the training script writes it), not {stored!r}"
+        )
+    return float(value)
+
+
 class _Weights:
     """A model folder's config and weights file, the weights checked by sha256 before loading."""
 
@@ -110,8 +124,7 @@ class _Weights:
         # the pair score of `checker pairs`: the model's P with the sentence and word signals (combiner.py)
         self.combiner = Combiner.from_dict(self.config["combiner"]) if "combiner" in self.config else None
         # below this P a negation finding is doubted (compare/learned.py; calibrated by negation_doubt.py)
-        doubt = self.config.get("doubt_negation")
-        self.doubt_negation: float | None = float(doubt["threshold"]) if doubt else None
+        self.doubt_negation = _doubt_threshold(self.config.get("doubt_negation"), self.folder / CONFIG)
         self._sha256 = sha256
         self._cache_dir = cache_dir
         self._model = None
