@@ -4,7 +4,7 @@
     python scripts/train_divergence.py --model cross        # checker-divergence-4 (recipe v3), everything, resumable
     python scripts/train_divergence.py --model cross --recipe v1   # checker-divergence-2 (its corpus)
     python scripts/train_divergence.py --model cross --recipe v2   # checker-divergence-3 (no polarity-moved equivalents)
-    python scripts/train_divergence.py --model cross --recipe v4   # checker-divergence-5 (polarity moved in 12 languages)
+    python scripts/train_divergence.py --model cross --recipe v4   # checker-divergence-5 (polarity moved in 12 languages; measured, not shipped)
     python scripts/train_divergence.py --model head         # checker-divergence-1 (the head over word vectors)
     python scripts/train_divergence.py --model head --stage embed
 
