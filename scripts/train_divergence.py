@@ -180,11 +180,9 @@ def _fit_combiner(corpus: Corpus, folder: Path, kept_as: Path) -> None:
     for source in sorted(share):
         mine = [k for k, r in enumerate(rows) if r["source"] == source]
         figures[f"combined_{source}"] = round(auroc([combiner.score(signals[k]) for k in mine], [labels[k] for k in mine]), 4)
-    path = folder / "config.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["combiner"] = {**combiner.as_dict(), "fitted_on": f"{len(labels)} held-out training pairs, each source weighed to half",
-                        "auroc": figures}
-    write_atomic(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+    path = _store_in_config(folder, "combiner", {
+        **combiner.as_dict(), "fitted_on": f"{len(labels)} held-out training pairs, each source weighed to half",
+        "auroc": figures})
     print(f"combiner: held-out AUROC {figures}; written to {path}", file=sys.stderr)
 
 
@@ -192,19 +190,26 @@ def _fit_negation_doubt(folder: Path, train_dir: Path, seed: int) -> None:
     """Calibrate the threshold below which a check doubts a negation finding with the model in
     `folder` (checker/divergence/negation_doubt.py) and store it in folder/config.json, where
     `compare.model.doubt_negation = "model"` (the default) reads it."""
-    import json
-
-    from checker.atomic_write import write_atomic
     from checker.divergence.negation_doubt import calibrate, group_probabilities, held_out_groups
     from checker.divergence.scorer import open_divergence_model
 
     groups = held_out_groups(train_dir, seed)
     calibration = calibrate(groups, group_probabilities(groups, open_divergence_model(folder).score_sides))
+    path = _store_in_config(folder, "doubt_negation", calibration.as_dict())
+    print(f"negation doubt: {calibration.as_dict()}; written to {path}", file=sys.stderr)
+
+
+def _store_in_config(folder: Path, key: str, value: object) -> Path:
+    """Set `key` of the exported model's config.json (what the combine stage fits), atomically."""
+    import json
+
+    from checker.atomic_write import write_atomic
+
     path = folder / "config.json"
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["doubt_negation"] = calibration.as_dict()
+    data[key] = value
     write_atomic(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
-    print(f"negation doubt: {data['doubt_negation']}; written to {path}", file=sys.stderr)
+    return path
 
 
 if __name__ == "__main__":

@@ -199,9 +199,13 @@ def add_polarity_moved(corpus: Corpus, ids: dict[str, list[int]], docs: Sequence
         for i, a in enumerate(readable):
             for b in readable[i + 1:]:
                 if parity[a] != parity[b]:
-                    for x, y in ((a, b), (b, a)):
-                        corpus.examples.append(PairExample(
-                            ids[x][k], ids[y][k], 0, "polarity_moved", split, "ntrex", a_tagged=True, b_tagged=True))
+                    _add_moved_pair(corpus, ids[a][k], ids[b][k], split)
+
+
+def _add_moved_pair(corpus: Corpus, a: int, b: int, split: str) -> None:
+    """Two translations of one line whose polarity moved: an equivalent, in both orders."""
+    for x, y in ((a, b), (b, a)):
+        corpus.examples.append(PairExample(x, y, 0, "polarity_moved", split, "ntrex", a_tagged=True, b_tagged=True))
 
 
 # Negation words of NTREX languages checker's negation rule does not read: enough to see whether
@@ -249,10 +253,7 @@ def add_polarity_present(corpus: Corpus, ids: dict[str, list[int]], docs: Sequen
                     found.append((k, doc, a, b))
     stride = max(1, -(-len(found) // limit))
     for k, doc, a, b in found[::stride][:limit]:
-        split = "valid" if doc in valid else "train"
-        for x, y in ((a, b), (b, a)):
-            corpus.examples.append(PairExample(ids[x][k], ids[y][k], 0, "polarity_moved", split, "ntrex",
-                                               a_tagged=True, b_tagged=True))
+        _add_moved_pair(corpus, ids[a][k], ids[b][k], "valid" if doc in valid else "train")
 
 
 def negation_parity(text: str, ntrex_lang: str) -> int:

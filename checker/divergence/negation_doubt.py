@@ -94,9 +94,9 @@ def held_out_groups(train_dir: Path, seed: int = 13, valid_every: int = 5) -> li
 
 def group_probabilities(groups: Sequence[Group], score_sides: Callable) -> list[list[float]]:
     """Each group's P per pair (blamed against each other version), in one batch of `score_sides`."""
-    pairs = [pair for g in groups for pair in g.pairs()]
-    scored = iter(score_sides(pairs))
-    return [[next(scored).probability for _ in g.pairs()] for g in groups]
+    pairs = [g.pairs() for g in groups]
+    scored = iter(score_sides([pair for group in pairs for pair in group]))
+    return [[next(scored).probability for _ in group] for group in pairs]
 
 
 def calibrate(groups: Sequence[Group], probabilities: Sequence[Sequence[float]],
